@@ -133,8 +133,8 @@ function foldBmp(c: number): number {
 const astralFold = new Map<number, string>();
 const isCombiningKana = (c: number) => c === 0x3099 || c === 0x309a;
 
-let codeBuf = new Uint16Array(1024);
-let mapBuf = new Uint32Array(1025);
+let codeBuf: Uint16Array = new Uint16Array(1024);
+let mapBuf: Uint32Array = new Uint32Array(1025);
 
 /**
  * Normalises into reusable buffers (valid until the next call): the hot path for the detector,
