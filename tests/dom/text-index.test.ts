@@ -11,6 +11,7 @@ import {
   type TextIndex,
 } from '../../lib/page/text-index';
 import { inlineStyleVisibility } from '../../lib/page/visibility';
+import { decodeHtml, emptySvgElements, htmlPageText } from '../../lib/page/html-text-node';
 
 function page(html: string): HTMLElement {
   document.body.innerHTML = html;
@@ -348,5 +349,29 @@ describe('offsetsForRange / nodeOffset', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('saved pages in Node (html-text-node)', () => {
+  it('empties svg content, nested or not, but leaves scripts and comments that mention <svg> alone', () => {
+    const html = '<p>a</p><svg><style>.x{}</style><svg><rect/></svg><text>T</text></svg><script>"<svg>"</script><!-- <svg> --><svg/><p>b</p>';
+    expect(emptySvgElements(html)).toBe('<p>a</p><svg></svg><script>"<svg>"</script><!-- <svg> --><svg/><p>b</p>');
+  });
+
+  it('keeps the text after an <svg><style> that happy-dom would otherwise swallow', async () => {
+    const html = '<body><p>before</p><svg><style>.c{opacity:.3}</style><g/></svg><p>after <span style="display:none">gone</span>all</p></body>';
+    const page = await htmlPageText(new TextEncoder().encode(html));
+    expect(page.text).toBe('before\nafter all');
+    expect(page.textNodes).toBe(3);
+  });
+
+  it('decodes UTF-8 even under a stale legacy <meta charset>, and legacy bytes by their declaration', () => {
+    const utf8 = new TextEncoder().encode('<meta charset="gb2312"><p>海外警务服务站</p>');
+    expect(decodeHtml(utf8)).toEqual({ html: '<meta charset="gb2312"><p>海外警务服务站</p>', encoding: 'utf-8' });
+    // "警务" in GBK.
+    const gbk = Uint8Array.from([...new TextEncoder().encode('<meta charset="gbk"><p>'), 0xbe, 0xaf, 0xce, 0xf1, ...new TextEncoder().encode('</p>')]);
+    expect(decodeHtml(gbk)).toEqual({ html: '<meta charset="gbk"><p>警务</p>', encoding: 'gbk' });
+    const latin = Uint8Array.from([...new TextEncoder().encode('<p>caf'), 0xe9, ...new TextEncoder().encode('</p>')]);
+    expect(decodeHtml(latin).html).toBe('<p>café</p>');
   });
 });
