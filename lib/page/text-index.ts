@@ -445,8 +445,9 @@ export function liveRangeFor(index: TextIndex, start: number, end: number): Rang
 /**
  * First node index at or after a point, searching the runs whose tree root is `root`;
  * `nodes.length` when every such node precedes the point, -1 when no run lives in that tree.
+ * With `exact`, only a hit on that very node counts.
  */
-function firstAtOrAfter(index: TextIndex, root: Node, atOrAfter: (node: Node) => boolean): number {
+function firstAtOrAfter(index: TextIndex, root: Node, atOrAfter: (node: Node) => boolean, exact?: Node): number {
   const { nodes, runStarts } = index;
   let sawTree = false;
   for (let k = 0; k < runStarts.length; k++) {
@@ -461,7 +462,9 @@ function firstAtOrAfter(index: TextIndex, root: Node, atOrAfter: (node: Node) =>
       if (atOrAfter(nodes[mid]!)) hi = mid;
       else lo = mid + 1;
     }
-    return lo;
+    // Named slots can render light-DOM nodes out of document order, so one tree's runs are not
+    // always in order: when looking for a particular node, keep searching the other runs.
+    if (exact === undefined || nodes[lo] === exact) return lo;
   }
   return sawTree ? nodes.length : -1;
 }
@@ -472,6 +475,7 @@ export function nodeIndex(index: TextIndex, node: Text): number {
     index,
     node.getRootNode(),
     (other) => other === node || (node.compareDocumentPosition(other) & DOCUMENT_POSITION_FOLLOWING) !== 0,
+    node,
   );
   return i >= 0 && index.nodes[i] === node ? i : -1;
 }

@@ -165,6 +165,20 @@ describe('collectText: shadow roots and frames', () => {
     expect(index.text).toBe('before\nNamed title\nInside slotted\nFallback text\nafter');
   });
 
+  it('finds slotted nodes that named slots render out of document order', () => {
+    const host = shadowPage();
+    const index = collectText(document.body);
+    const slotted = host.querySelector('span:not([slot])')!.firstChild as Text;
+    const named = host.querySelector('span[slot]')!.firstChild as Text;
+    expect(nodeOffset(index, slotted)).toBe(index.text.indexOf('slotted'));
+    expect(nodeOffset(index, named)).toBe(index.text.indexOf('Named'));
+    const range = document.createRange();
+    range.setStart(slotted, 1);
+    range.setEnd(slotted, 4);
+    const offsets = offsetsForRange(index, range)!;
+    expect(index.text.slice(offsets.start, offsets.end)).toBe('lot');
+  });
+
   it('reads light DOM only when includeShadow is false', () => {
     shadowPage();
     expect(collectText(document.body, { includeShadow: false }).text).toBe('before\nslottedNamed\nafter');
