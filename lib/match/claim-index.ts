@@ -666,6 +666,8 @@ function unitsAfter(a: AnalysedText, piece: number): string[] {
   for (let t = 0; t < a.terms.length && out.length < NUMBER_UNIT_TERMS; t++) {
     const p = a.termPiece[t]!;
     const term = a.terms[t]!;
+    // What a number counts ends where the next number starts ("100 stations in 53 countries").
+    if (p > piece && a.pieces[p]!.kind === 'num') break;
     if (term.startsWith('#')) continue;
     // Units follow the number; a Chinese numeral shares its CJK run with them.
     if (p > piece || (p === piece && a.pieces[p]!.kind === 'cjk')) out.push(term);

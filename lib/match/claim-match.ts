@@ -128,6 +128,7 @@ function sentenceUnits(a: AnalysedText, piece: number): string[] {
   const out: string[] = [];
   for (let t = 0; t < a.terms.length && out.length < 3; t++) {
     const p = a.termPiece[t]!;
+    if (p > piece && a.pieces[p]!.kind === 'num') break;
     if (a.terms[t]!.startsWith('#')) continue;
     if (p > piece || (p === piece && a.pieces[p]!.kind === 'cjk')) out.push(a.terms[t]!);
   }
@@ -266,7 +267,8 @@ function judge(index: ClaimIndex, s: SentenceFacts, cand: Candidate): Verdict {
       }
       const claimed = claim.numbers.map((m) => String(m.value)).join(', ');
       if (agree.length) {
-        bonus += NUMBER_AGREE_BONUS;
+        // A contradicted count outweighs an agreeing one ("54 stations in 53 countries").
+        if (!conflictSameUnit.length) bonus += NUMBER_AGREE_BONUS;
         why.push(`numbers agree: ${agree.join(', ')}`);
       }
       if (conflictSameUnit.length) {
