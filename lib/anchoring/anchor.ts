@@ -1,0 +1,520 @@
+/**
+ * Re-anchor stored selectors in a page's visible text, from most to least precise:
+ *
+ *  1. position — the stored TextPositionSelector still holds the exact quote and the page text hash
+ *     is unchanged;
+ *  2. quote    — prefix + exact + suffix, which describe() made unique, still occurs exactly once
+ *     (reported as 'position' when that is where the stored position points); failing that, exact
+ *     occurrences of the quote alone, scored on their context;
+ *  3. fuzzy    — approximate occurrences (approx-string-match, Myers' bit-parallel algorithm, as in
+ *     Hypothesis' match-quote.ts) scored on quote, prefix and suffix similarity and on the distance
+ *     from the stored position.
+ *
+ * A candidate is accepted only when its score reaches MIN_SCORE, it carries enough agreeing text
+ * (MIN_EVIDENCE_CHARS, so a short common phrase with rewritten surroundings is not trusted), and no
+ * other distinct candidate scores within AMBIGUITY_MARGIN of it. Otherwise the annotation is an
+ * orphan: never attached to the wrong passage. Position alone never separates duplicates (its weight
+ * is below the margin).
+ *
+ * Offsets use the coordinate system documented in describe.ts. Pure: no DOM.
+ *
+ * To find approximate occurrences in a large page without scanning it once per annotation, an
+ * anchorer built for one text keeps a sampled q-gram index (every QGRAM_STEP-th position, QGRAM_CHARS
+ * long). Every intact QGRAM_CHARS + QGRAM_STEP - 1 characters of the quote yield a seed; seeds are
+ * clustered into windows and each window is verified with approx-string-match. Exact occurrences of
+ * quotes of at least that length are therefore always found; approximate ones whenever their edits
+ * leave one such stretch intact (true of real edits, which cluster; a quote damaged every few
+ * characters is not found and becomes an orphan, the safe failure).
+ */
+import approxSearch from 'approx-string-match';
+import type { TextPosition, TextQuote } from '../annotation/model';
+import { CONTEXT_GROW_MAX_CHARS, CONTEXT_MIN_CHARS } from './describe';
+import { hashPageText } from './text-hash';
+
+/** Score weights, after Hypothesis' match-quote (quote 50, prefix 20, suffix 20, position 2), quote raised so an unchanged long quote survives rewritten surroundings. */
+export const WEIGHT_QUOTE = 60;
+export const WEIGHT_PREFIX = 15;
+export const WEIGHT_SUFFIX = 15;
+export const WEIGHT_POSITION = 2;
+/** Lowest score (0–1) an anchor may have. */
+export const MIN_SCORE = 0.6;
+/** Characters of quote and context that must agree (above chance), or 75% of what the selectors hold if less. */
+export const MIN_EVIDENCE_CHARS = 80;
+/** A quote too short to carry MIN_EVIDENCE_CHARS alone needs at least this context score on both sides. */
+export const MIN_CONTEXT_SIDE = 0.25;
+/**
+ * When describe() had to grow the context to single the passage out, a look-alike existed that
+ * matched the inner half of it; a candidate must then match the outer half on both sides at least
+ * this well (after chance rescaling), or it may be that look-alike.
+ */
+export const GROWN_CONTEXT_MIN = 0.6;
+/** A second distinct candidate this close to the best makes the annotation an orphan. */
+export const AMBIGUITY_MARGIN = 0.05;
+/** Context similarity at or below this (0–1, edit-distance based) counts as chance: unrelated English text scores ~0.4–0.5. */
+export const CONTEXT_CHANCE_SIMILARITY = 0.5;
+/** Most errors allowed in a fuzzy quote match, as a share of its length. */
+export const FUZZY_MAX_ERROR_RATIO = 0.25;
+/** Hard cap on fuzzy errors, which bounds approx-string-match's cost on long quotes. */
+export const FUZZY_MAX_ERRORS = 256;
+/** Around the stored position, the quote is also searched approximately within this many characters, whatever its length. */
+export const LOCAL_SLACK_CHARS = 64;
+/** Length of indexed q-grams and the sampling step of the index. */
+export const QGRAM_CHARS = 12;
+export const QGRAM_STEP = 4;
+/** Quotes shorter than this are matched approximately only near their stored position (too short to seed from). */
+export const MIN_FUZZY_QUOTE_CHARS = QGRAM_CHARS + QGRAM_STEP - 1;
+/** A q-gram seen more often than this is too common to seed from. */
+export const MAX_QGRAM_HITS = 256;
+/** At most this many seed windows are verified per annotation (best supported first). */
+export const MAX_FUZZY_WINDOWS = 64;
+/** Beyond this many exact occurrences a quote is treated as ambiguous unless its context is intact. */
+export const MAX_EXACT_CANDIDATES = 1_000;
+/** Longest stored context compared when scoring (bounds the edit-distance cost). */
+export const CONTEXT_SCORE_MAX_CHARS = 512;
+
+export type AnchorMethod = 'position' | 'quote' | 'fuzzy';
+export type OrphanReason = 'invalid-selectors' | 'not-found' | 'low-score' | 'ambiguous';
+
+export type AnchorResult =
+  | { status: 'anchored'; start: number; end: number; method: AnchorMethod; score: number }
+  | { status: 'orphan'; reason: OrphanReason; detail: string };
+
+/** What anchoring reads from an annotation. */
+export interface AnchorSelectors {
+  quote: TextQuote;
+  position?: TextPosition | undefined;
+}
+
+export interface AnchorOptions {
+  /** Hash of the page text when the annotation was made (Annotation.pageTextHash). */
+  pageTextHash?: string | null | undefined;
+}
+
+export interface Anchorer {
+  /** The text this anchorer works on. */
+  readonly text: string;
+  /** Hash of `text` (computed on first use). */
+  textHash(): string;
+  /** Anchor one annotation's selectors in `text`. */
+  anchor(selectors: AnchorSelectors, options?: AnchorOptions): AnchorResult;
+}
+
+/** Anchors one annotation in `text`; to anchor many in the same text, use createAnchorer. */
+export function anchor(text: string, selectors: AnchorSelectors, options: AnchorOptions = {}): AnchorResult {
+  return createAnchorer(text).anchor(selectors, options);
+}
+
+/** An anchorer for one page text: hashes and indexes the text lazily, once, for all annotations. */
+export function createAnchorer(text: string): Anchorer {
+  let hash: string | undefined;
+  let index: QgramIndex | undefined;
+  const textHash = (): string => (hash ??= hashPageText(text));
+  const getIndex = (): QgramIndex => (index ??= buildQgramIndex(text));
+  return {
+    text,
+    textHash,
+    anchor: (selectors, options = {}) => anchorIn(text, selectors, options, textHash, getIndex),
+  };
+}
+
+/** Anchors many annotations in one text, sharing the hash and index. */
+export function anchorAll(
+  text: string,
+  items: readonly { selectors: AnchorSelectors; pageTextHash?: string | null | undefined }[],
+): AnchorResult[] {
+  const anchorer = createAnchorer(text);
+  return items.map((item) => anchorer.anchor(item.selectors, { pageTextHash: item.pageTextHash }));
+}
+
+interface Candidate {
+  start: number;
+  end: number;
+  errors: number;
+}
+
+interface Scored extends Candidate {
+  score: number;
+  evidence: number;
+  /** For grown contexts, how well the outer context (where look-alikes differed) matches, worst side. */
+  outerScore: number;
+  /** The quote's share of `evidence`. */
+  evidenceQuote: number;
+  prefixScore: number;
+  suffixScore: number;
+}
+
+function orphan(reason: OrphanReason, detail: string): AnchorResult {
+  return { status: 'orphan', reason, detail };
+}
+
+function anchorIn(
+  text: string,
+  selectors: AnchorSelectors,
+  options: AnchorOptions,
+  textHash: () => string,
+  getIndex: () => QgramIndex,
+): AnchorResult {
+  const quote = selectors.quote;
+  const exact = quote?.exact;
+  if (typeof exact !== 'string' || exact.length === 0 || typeof quote.prefix !== 'string' || typeof quote.suffix !== 'string') {
+    return orphan('invalid-selectors', 'the annotation has no quote to look for');
+  }
+  const m = exact.length;
+  const position = selectors.position;
+
+  // 1. Position: the most precise selector, trusted outright when the page text is the same.
+  const atPosition = !!position && position.end - position.start === m && text.startsWith(exact, position.start);
+  if (atPosition && !!options.pageTextHash && options.pageTextHash === textHash()) {
+    return { status: 'anchored', start: position.start, end: position.end, method: 'position', score: 1 };
+  }
+
+  // 2. Quote with its full context. describe() grows prefix and suffix until prefix + exact + suffix
+  //    is unique; if that held at creation and still holds, it is the same passage. It held when the
+  //    annotation is ours (it has a page text hash) and neither context hit the growth cap. Otherwise
+  //    (duplicates at creation, or another client's fixed-size context) it is only trusted where the
+  //    stored position points. If it now occurs twice, position cannot choose: go on and score.
+  const contextWasUnique =
+    !!options.pageTextHash && quote.prefix.length < CONTEXT_GROW_MAX_CHARS && quote.suffix.length < CONTEXT_GROW_MAX_CHARS;
+  if (contextWasUnique || atPosition) {
+    const combined = quote.prefix + exact + quote.suffix;
+    const combinedStarts = findExact(text, combined, getIndex, 2).starts;
+    if (combinedStarts.length === 1) {
+      const start = combinedStarts[0]! + quote.prefix.length;
+      const method = atPosition && start === position.start ? 'position' : 'quote';
+      if (contextWasUnique || method === 'position') return { status: 'anchored', start, end: start + m, method, score: 1 };
+    }
+  }
+
+  const scorer = new CandidateScorer(text, quote, position, !!options.pageTextHash);
+
+  // 2. Exact occurrences of the quote.
+  const exactStarts = findExact(text, exact, getIndex, MAX_EXACT_CANDIDATES);
+  const exactScored = exactStarts.starts.map((s) => scorer.score({ start: s, end: s + m, errors: 0 }));
+  if (exactStarts.overflow) {
+    const decision = decide(exactScored, scorer);
+    return decision.ok
+      ? anchored(decision.best, 'quote')
+      : orphan('ambiguous', `the quote occurs more than ${MAX_EXACT_CANDIDATES} times and its context no longer singles one out`);
+  }
+
+  // 3. Approximate occurrences, judged together with the exact ones.
+  const maxErrors = Math.min(FUZZY_MAX_ERRORS, Math.floor(m * FUZZY_MAX_ERROR_RATIO));
+  const fuzzy = maxErrors > 0 && m >= MIN_FUZZY_QUOTE_CHARS ? findFuzzy(text, exact, maxErrors, getIndex()) : [];
+  // The passage edited in place is a candidate even when the quote is too short to seed from; without
+  // it, an identical-context copy elsewhere could win by default.
+  if (maxErrors > 0 && position) {
+    const from = Math.max(0, position.start - LOCAL_SLACK_CHARS - maxErrors);
+    const to = Math.min(text.length, position.end + LOCAL_SLACK_CHARS + maxErrors);
+    for (const match of approxSearch(text.slice(from, to), exact, maxErrors)) {
+      if (match.end > match.start) fuzzy.push({ start: from + match.start, end: from + match.end, errors: match.errors });
+    }
+  }
+  const all = dedupe([...exactScored, ...fuzzy.map((c) => scorer.score(c))]);
+  if (all.length === 0) return orphan('not-found', 'the quoted text is no longer on the page');
+  const decision = decide(all, scorer);
+  if (!decision.ok) return orphan(decision.reason, decision.detail);
+  return anchored(decision.best, decision.best.errors === 0 ? 'quote' : 'fuzzy');
+}
+
+function anchored(c: Scored, method: AnchorMethod): AnchorResult {
+  return { status: 'anchored', start: c.start, end: c.end, method, score: Math.round(c.score * 1000) / 1000 };
+}
+
+type Decision = { ok: true; best: Scored } | { ok: false; reason: OrphanReason; detail: string };
+
+function decide(candidates: readonly Scored[], scorer: CandidateScorer): Decision {
+  if (candidates.length === 0) return { ok: false, reason: 'not-found', detail: 'the quoted text is no longer on the page' };
+  const sorted = [...candidates].sort((a, b) => b.score - a.score || a.errors - b.errors || a.start - b.start);
+  const best = sorted[0]!;
+  if (best.score < MIN_SCORE) {
+    return { ok: false, reason: 'low-score', detail: `the closest match scores ${best.score.toFixed(2)}, below ${MIN_SCORE}` };
+  }
+  if (best.evidence < scorer.minEvidence) {
+    return {
+      ok: false,
+      reason: 'low-score',
+      detail: `the closest match agrees on only ${Math.round(best.evidence)} characters of quote and context (needs ${Math.round(scorer.minEvidence)})`,
+    };
+  }
+  if (best.evidenceQuote < scorer.minEvidence && Math.min(best.prefixScore, best.suffixScore) < MIN_CONTEXT_SIDE) {
+    return {
+      ok: false,
+      reason: 'low-score',
+      detail: 'the quote is short and the text on one side of it no longer matches',
+    };
+  }
+  if (scorer.grownContext && best.outerScore < GROWN_CONTEXT_MIN) {
+    return {
+      ok: false,
+      reason: 'ambiguous',
+      detail: 'the passage had look-alikes on the page and the context that told it apart no longer matches',
+    };
+  }
+  const rival = sorted.find((c) => c !== best && !overlaps(c, best) && c.score >= best.score - AMBIGUITY_MARGIN);
+  if (rival) {
+    return {
+      ok: false,
+      reason: 'ambiguous',
+      detail: `two passages match about equally well (${best.score.toFixed(2)} and ${rival.score.toFixed(2)}); the page no longer tells them apart`,
+    };
+  }
+  return { ok: true, best };
+}
+
+function overlaps(a: Candidate, b: Candidate): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/** Same-site duplicates (one exact, one fuzzy, or several alignments) keep only the best. */
+function dedupe(candidates: Scored[]): Scored[] {
+  const byKey = new Map<string, Scored>();
+  for (const c of candidates) {
+    const key = `${c.start}:${c.end}`;
+    const seen = byKey.get(key);
+    if (!seen || c.score > seen.score) byKey.set(key, c);
+  }
+  return [...byKey.values()];
+}
+
+/** Stands for the start or end of the text in context comparisons (page text holds no NUL). */
+const TEXT_BOUNDARY = '\u0000';
+
+class CandidateScorer {
+  private readonly prefix: string;
+  private readonly suffix: string;
+  readonly minEvidence: number;
+  /** describe() had to grow the context past CONTEXT_MIN_CHARS: a look-alike passage existed. */
+  readonly grownContext: boolean;
+  /** Context beyond the size describe() found not unique: where the look-alike differed. */
+  private readonly outerPrefix: string = '';
+  private readonly outerSuffix: string = '';
+  private readonly innerChars: number = 0;
+
+  /**
+   * `describedHere` says the context came from our describe(): then a context shorter than
+   * CONTEXT_MIN_CHARS was clipped by the start or end of the text, and that boundary is itself
+   * context (it tells the first sentence of a page from a later copy of it).
+   */
+  constructor(
+    private readonly text: string,
+    private readonly quote: TextQuote,
+    private readonly position: TextPosition | undefined,
+    describedHere: boolean,
+  ) {
+    const prefix = quote.prefix.slice(-CONTEXT_SCORE_MAX_CHARS);
+    const suffix = quote.suffix.slice(0, CONTEXT_SCORE_MAX_CHARS);
+    // Padded to full length so that "at the start of the page" weighs as much as any other context.
+    this.prefix = describedHere ? prefix.padStart(CONTEXT_MIN_CHARS, TEXT_BOUNDARY) : prefix;
+    this.suffix = describedHere ? suffix.padEnd(CONTEXT_MIN_CHARS, TEXT_BOUNDARY) : suffix;
+    this.grownContext = describedHere && Math.max(quote.prefix.length, quote.suffix.length) > CONTEXT_MIN_CHARS;
+    if (this.grownContext) {
+      // describe() doubles from CONTEXT_MIN_CHARS; half the final size was still not unique.
+      let size = CONTEXT_MIN_CHARS;
+      while (size < Math.max(quote.prefix.length, quote.suffix.length)) size *= 2;
+      this.innerChars = size / 2;
+      this.outerPrefix = quote.prefix.slice(0, Math.max(0, quote.prefix.length - this.innerChars));
+      this.outerSuffix = quote.suffix.slice(this.innerChars);
+    }
+    const available = quote.exact.length + prefix.length + suffix.length;
+    this.minEvidence = Math.min(MIN_EVIDENCE_CHARS, 0.75 * available);
+  }
+
+  score(c: Candidate): Scored {
+    const m = this.quote.exact.length;
+    const q = Math.max(0, 1 - c.errors / m);
+    let weighted = WEIGHT_QUOTE * q;
+    let total = WEIGHT_QUOTE;
+    let evidence = m * q;
+    let prefixScore = 1;
+    let suffixScore = 1;
+    if (this.prefix.length > 0) {
+      const slack = Math.ceil(this.prefix.length / 4);
+      const from = c.start - this.prefix.length - slack;
+      const window = (from < 0 ? TEXT_BOUNDARY.repeat(-from) : '') + this.text.slice(Math.max(0, from), c.start);
+      prefixScore = beyondChance(this.prefix, window);
+      weighted += WEIGHT_PREFIX * prefixScore;
+      total += WEIGHT_PREFIX;
+      evidence += this.prefix.length * prefixScore;
+    }
+    if (this.suffix.length > 0) {
+      const slack = Math.ceil(this.suffix.length / 4);
+      const to = c.end + this.suffix.length + slack;
+      const window = this.text.slice(c.end, to) + (to > this.text.length ? TEXT_BOUNDARY.repeat(to - this.text.length) : '');
+      suffixScore = beyondChance(this.suffix, window);
+      weighted += WEIGHT_SUFFIX * suffixScore;
+      total += WEIGHT_SUFFIX;
+      evidence += this.suffix.length * suffixScore;
+    }
+    if (this.position) {
+      const distance = Math.abs(c.start - this.position.start);
+      weighted += WEIGHT_POSITION * (1 - Math.min(1, distance / Math.max(1, this.text.length)));
+      total += WEIGHT_POSITION;
+    }
+    let outerScore = 1;
+    if (this.grownContext) {
+      const sides: number[] = [];
+      if (this.outerPrefix) {
+        const slack = Math.ceil(this.outerPrefix.length / 8);
+        const at = c.start - this.innerChars;
+        sides.push(beyondChance(this.outerPrefix, this.text.slice(Math.max(0, at - this.outerPrefix.length - slack), Math.max(0, at + slack))));
+      }
+      if (this.outerSuffix) {
+        const slack = Math.ceil(this.outerSuffix.length / 8);
+        const at = c.end + this.innerChars;
+        sides.push(beyondChance(this.outerSuffix, this.text.slice(Math.max(0, at - slack), at + this.outerSuffix.length + slack)));
+      }
+      outerScore = sides.length ? Math.min(...sides) : 1;
+    }
+    return { ...c, score: weighted / total, evidence, evidenceQuote: m * q, prefixScore, suffixScore, outerScore };
+  }
+}
+
+/** Similarity of `expected` to its best match inside `window`, rescaled so chance is 0 and identity 1. */
+function beyondChance(expected: string, window: string): number {
+  const similarity = 1 - substringEditDistance(expected, window) / expected.length;
+  return Math.max(0, (similarity - CONTEXT_CHANCE_SIMILARITY) / (1 - CONTEXT_CHANCE_SIMILARITY));
+}
+
+let dpRow = new Int32Array(0);
+
+/** Fewest edits turning `pattern` into some substring of `text` (Sellers' dynamic programme). */
+export function substringEditDistance(pattern: string, text: string): number {
+  const m = pattern.length;
+  if (m === 0) return 0;
+  if (dpRow.length < m + 1) dpRow = new Int32Array(m + 1);
+  const col = dpRow;
+  for (let i = 0; i <= m; i++) col[i] = i;
+  let best = m;
+  for (let j = 0; j < text.length; j++) {
+    const tc = text.charCodeAt(j);
+    let diag = 0; // D[0][j] = 0: the match may start anywhere in text
+    let prev = 0;
+    for (let i = 1; i <= m; i++) {
+      const up = col[i]!;
+      const cost = pattern.charCodeAt(i - 1) === tc ? 0 : 1;
+      const value = Math.min(diag + cost, up + 1, prev + 1);
+      diag = up;
+      col[i] = value;
+      prev = value;
+    }
+    if (col[m]! < best) best = col[m]!;
+  }
+  return best;
+}
+
+/** Exact occurrences of `needle`, at most `limit` (overflow set when there are more). */
+function findExact(text: string, needle: string, getIndex: () => QgramIndex, limit: number): { starts: number[]; overflow: boolean } {
+  if (needle.length >= MIN_FUZZY_QUOTE_CHARS) {
+    const seeded = getIndex().exactStarts(needle);
+    if (seeded) return seeded.length > limit ? { starts: seeded.slice(0, limit), overflow: true } : { starts: seeded, overflow: false };
+  }
+  const starts: number[] = [];
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+    if (starts.length === limit) return { starts, overflow: true };
+    starts.push(i);
+  }
+  return { starts, overflow: false };
+}
+
+function findFuzzy(text: string, exact: string, maxErrors: number, index: QgramIndex): Candidate[] {
+  const m = exact.length;
+  const seeds = index.seeds(exact).starts;
+  if (seeds.length === 0) return [];
+  seeds.sort((a, b) => a - b);
+  // Seeds of one site differ by at most the edits between them: cluster them.
+  const clusters: { from: number; to: number; support: number }[] = [];
+  let current = { from: seeds[0]!, to: seeds[0]!, support: 1 };
+  for (let i = 1; i < seeds.length; i++) {
+    const s = seeds[i]!;
+    if (s - current.to <= maxErrors) {
+      current.to = s;
+      current.support++;
+    } else {
+      clusters.push(current);
+      current = { from: s, to: s, support: 1 };
+    }
+  }
+  clusters.push(current);
+  clusters.sort((a, b) => b.support - a.support || a.from - b.from);
+  const out: Candidate[] = [];
+  for (const cluster of clusters.slice(0, MAX_FUZZY_WINDOWS)) {
+    const from = Math.max(0, cluster.from - maxErrors);
+    const to = Math.min(text.length, cluster.to + m + maxErrors);
+    for (const match of approxSearch(text.slice(from, to), exact, maxErrors)) {
+      if (match.end > match.start) out.push({ start: from + match.start, end: from + match.end, errors: match.errors });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sampled q-gram index: the hash of text[p, p + QGRAM_CHARS) for every p divisible by QGRAM_STEP,
+// bucketed by hash in flat typed arrays (cheap to build: ~n / QGRAM_STEP entries).
+
+interface QgramIndex {
+  /** Start offsets implied by every indexed q-gram the pattern shares with the text (with repeats). */
+  seeds(pattern: string): { starts: number[]; skipped: boolean };
+  /** All exact occurrences, or null when a too-common q-gram means some might be missed. */
+  exactStarts(pattern: string): number[] | null;
+}
+
+function qgramHash(s: string, at: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < QGRAM_CHARS; k++) h = Math.imul(h ^ s.charCodeAt(at + k), 0x01000193);
+  return h >>> 0;
+}
+
+function buildQgramIndex(text: string): QgramIndex {
+  const count = text.length >= QGRAM_CHARS ? Math.floor((text.length - QGRAM_CHARS) / QGRAM_STEP) + 1 : 0;
+  const bits = Math.max(4, Math.ceil(Math.log2(Math.max(1, count))));
+  const mask = (1 << bits) - 1;
+  const hashes = new Uint32Array(count);
+  const bucketStart = new Int32Array(mask + 2);
+  for (let i = 0; i < count; i++) {
+    const h = qgramHash(text, i * QGRAM_STEP);
+    hashes[i] = h;
+    bucketStart[(h & mask) + 1]!++;
+  }
+  for (let b = 1; b < bucketStart.length; b++) bucketStart[b]! += bucketStart[b - 1]!;
+  const fill = bucketStart.slice(0, mask + 1);
+  const positions = new Int32Array(count);
+  const sortedHashes = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const h = hashes[i]!;
+    const slot = fill[h & mask]!++;
+    positions[slot] = i * QGRAM_STEP;
+    sortedHashes[slot] = h;
+  }
+
+  const seeds = (pattern: string): { starts: number[]; skipped: boolean } => {
+    const starts: number[] = [];
+    let skipped = false;
+    const hits: number[] = [];
+    for (let j = 0; j + QGRAM_CHARS <= pattern.length; j++) {
+      const h = qgramHash(pattern, j);
+      const b = h & mask;
+      hits.length = 0;
+      for (let k = bucketStart[b]!; k < bucketStart[b + 1]!; k++) {
+        if (sortedHashes[k] === h) hits.push(positions[k]!);
+      }
+      if (hits.length > MAX_QGRAM_HITS) {
+        skipped = true;
+        continue;
+      }
+      for (const p of hits) {
+        // Hash collisions are rare but must not seed: check the characters.
+        if (text.startsWith(pattern.slice(j, j + QGRAM_CHARS), p)) starts.push(p - j);
+      }
+    }
+    return { starts, skipped };
+  };
+
+  return {
+    seeds,
+    exactStarts(pattern) {
+      const { starts, skipped } = seeds(pattern);
+      if (skipped) return null;
+      return [...new Set(starts)].sort((a, b) => a - b).filter((s) => s >= 0 && text.startsWith(pattern, s));
+    },
+  };
+}
