@@ -1,5 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { loadDatasetFromDir } from './lib/dataset/load-node';
+import { checkIntegrity } from './lib/dataset/integrity';
 
 // Chromium and Firefox share one manifest; differences are keyed on the target.
 export default defineConfig({
@@ -8,21 +10,46 @@ export default defineConfig({
     plugins: [preact()],
     build: { target: 'es2022' },
   }),
+  hooks: {
+    // The dataset is authored as several files under data/dataset and ships as one validated
+    // document; a dataset that fails its checks fails the build instead of shipping.
+    'build:publicAssets': (_wxt, files) => {
+      const dataset = loadDatasetFromDir();
+      const problems = checkIntegrity(dataset);
+      if (problems.length && process.env.STATIONWATCH_ALLOW_DATA_PROBLEMS !== '1') {
+        throw new Error(`dataset failed its checks:\n${problems.join('\n')}`);
+      }
+      files.push({ relativeDest: 'data/dataset.json', contents: JSON.stringify(dataset) });
+    },
+  },
   manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'contextMenus', ...(browser === 'firefox' ? [] : ['sidePanel']), 'alarms'],
-    host_permissions: [],
-    optional_host_permissions: manifestVersion === 3 ? ['https://*/*'] : undefined,
+    permissions: [
+      'storage',
+      'contextMenus',
+      'alarms',
+      ...(manifestVersion === 3 ? ['scripting'] : []),
+      ...(browser === 'firefox' ? [] : ['sidePanel']),
+    ],
+    // The content script already reads every page; these let the background inject the card UI
+    // into a page only once it has something to show, and fetch a feed the user configured.
+    host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: '__MSG_extName__' },
     icons: { 16: 'icons/16.png', 32: 'icons/32.png', 48: 'icons/48.png', 128: 'icons/128.png' },
+    commands: {
+      'next-mention': { suggested_key: { default: 'Alt+Shift+N' }, description: '__MSG_cmdNext__' },
+      'previous-mention': { suggested_key: { default: 'Alt+Shift+P' }, description: '__MSG_cmdPrevious__' },
+      'open-card': { suggested_key: { default: 'Alt+Shift+O' }, description: '__MSG_cmdOpen__' },
+      'toggle-highlights': { suggested_key: { default: 'Alt+Shift+H' }, description: '__MSG_cmdToggle__' },
+    },
     browser_specific_settings:
       browser === 'firefox'
         ? {
             gecko: {
               id: 'stationwatch@stationwatch.invalid',
-              strict_min_version: '128.0',
+              strict_min_version: manifestVersion === 3 ? '140.0' : '128.0',
               data_collection_permissions: { required: ['none'] },
             },
           }

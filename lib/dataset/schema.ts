@@ -172,7 +172,11 @@ export const ClaimSchema = v.object({
   /** Canonical English wording. */
   text: Text(400),
   /** The same claim as people say it, per language; the claim matcher and claim spotter read these. */
-  phrasings: v.record(LangSchema, v.pipe(v.array(Text(400)), v.maxLength(40))),
+  phrasings: v.pipe(
+    v.record(LangSchema, v.pipe(v.array(Text(400)), v.maxLength(40))),
+    // valibot's record() also accepts arrays; phrasings are keyed by language.
+    v.check((value) => !Array.isArray(value), 'phrasings is an object keyed by language'),
+  ),
   status: v.picklist(CLAIM_STATUSES),
   statusDate: v.nullable(IsoDate),
   context: Text(1500),

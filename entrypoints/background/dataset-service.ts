@@ -1,0 +1,182 @@
+/**
+ * Keeps the installed dataset: installs the bundled one when it is newer, applies verified feeds,
+ * holds an in-memory index for cards, and leaves the precompiled detector where content scripts read it.
+ */
+import { browser } from 'wxt/browser';
+import { StationwatchDb, installDataset, readInstalledDataset, type DatasetMetaRow } from '@/lib/db';
+import { parseDataset, type Dataset } from '@/lib/dataset/schema';
+import { checkIntegrity, datasetCounts } from '@/lib/dataset/integrity';
+import { indexDataset, type DatasetIndex } from '@/lib/dataset/context';
+import { compareVersions, verifyFeed, feedSignatureUrl, FEED_MAX_BYTES } from '@/lib/dataset/feed';
+import { compileDetector } from '@/lib/match/detector-build';
+import { encodeBase64 } from '@/lib/base64';
+import { DETECTOR_STORAGE_KEY, type StoredDetector } from '@/lib/detector-store';
+import type { DatasetInfo } from '@/lib/protocol';
+
+const STATUS_KEY = 'datasetStatus';
+
+interface DatasetStatus {
+  lastFeed: DatasetInfo['lastFeed'];
+  lastInstallError: string | null;
+}
+
+export class DatasetService {
+  private current: { dataset: Dataset; meta: DatasetMetaRow; index: DatasetIndex } | null = null;
+  private ready: Promise<void> | null = null;
+
+  constructor(readonly db: StationwatchDb) {}
+
+  /** Loads what is installed, installing the bundled dataset first when it is newer. Idempotent. */
+  ensureReady(): Promise<void> {
+    this.ready ??= this.init().catch((error) => {
+      this.ready = null;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async init(): Promise<void> {
+    const installed = await readInstalledDataset(this.db);
+    let bundled: Dataset | null = null;
+    try {
+      bundled = await this.readBundled();
+    } catch (error) {
+      await this.setStatus({ lastInstallError: `The bundled dataset could not be read: ${(error as Error).message}` });
+    }
+    if (bundled && (!installed || compareVersions(bundled.version, installed.meta.version) > 0)) {
+      try {
+        await installDataset(this.db, bundled, 'bundled');
+        await this.setStatus({ lastInstallError: null });
+      } catch (error) {
+        await this.setStatus({ lastInstallError: `Installing dataset ${bundled.version} failed; the previous data was kept: ${(error as Error).message}` });
+      }
+    }
+    const now = await readInstalledDataset(this.db);
+    if (!now) throw new Error('no dataset is installed');
+    this.adopt(now.dataset, now.meta);
+    await this.publishDetector();
+  }
+
+  private adopt(dataset: Dataset, meta: DatasetMetaRow): void {
+    this.current = { dataset, meta, index: indexDataset(dataset) };
+  }
+
+  private async readBundled(): Promise<Dataset> {
+    const response = await fetch(browser.runtime.getURL('/data/dataset.json' as never));
+    const ds = parseDataset(await response.json());
+    const problems = checkIntegrity(ds);
+    if (problems.length) throw new Error(problems.slice(0, 3).join('; '));
+    return ds;
+  }
+
+  /** Compiles the detector for the installed dataset and stores it for content scripts. */
+  private async publishDetector(): Promise<void> {
+    const cur = this.current!;
+    const stored = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY] as StoredDetector | undefined;
+    if (stored?.datasetVersion === cur.dataset.version && stored.bytes) return;
+    const statusByRecord: Record<string, string> = {};
+    for (const c of cur.dataset.claims) statusByRecord[c.id] = c.status;
+    const value: StoredDetector = {
+      datasetVersion: cur.dataset.version,
+      bytes: encodeBase64(compileDetector(cur.dataset)),
+      statusByRecord,
+    };
+    await browser.storage.local.set({ [DETECTOR_STORAGE_KEY]: value });
+  }
+
+  /** The in-memory index; call after ensureReady(). */
+  index(): DatasetIndex {
+    if (!this.current) throw new Error('dataset not loaded yet');
+    return this.current.index;
+  }
+
+  /** Version, as-of date, counts and the outcome of the last install or feed check. */
+  async info(): Promise<DatasetInfo> {
+    await this.ensureReady();
+    const cur = this.current!;
+    const counts = datasetCounts(cur.dataset);
+    const status = await this.getStatus();
+    return {
+      version: cur.dataset.version,
+      asOf: cur.dataset.asOf,
+      counts: counts.records,
+      countries: counts.stationCountries.length,
+      installedAt: cur.meta.installedAt,
+      lastFeed: status.lastFeed,
+      lastInstallError: status.lastInstallError,
+    };
+  }
+
+  /** Fetches, verifies and installs a newer signed feed; the current data stays on any failure. */
+  async updateFromFeed(feedUrl: string): Promise<{ ok: boolean; message: string }> {
+    await this.ensureReady();
+    const record = async (ok: boolean, message: string) => {
+      await this.setStatus({ lastFeed: { at: new Date().toISOString(), ok, message } });
+      return { ok, message };
+    };
+    if (!feedUrl) return record(false, 'No feed URL is set.');
+    let body: Uint8Array;
+    let signature: string;
+    try {
+      const [bodyResponse, sigResponse] = await Promise.all([
+        fetch(feedUrl, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' }),
+        fetch(feedSignatureUrl(feedUrl), { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' }),
+      ]);
+      if (!bodyResponse.ok) return record(false, `The feed could not be downloaded (HTTP ${bodyResponse.status}); the current data was kept.`);
+      if (!sigResponse.ok) return record(false, `The feed's signature could not be downloaded (HTTP ${sigResponse.status}); the current data was kept.`);
+      const declared = Number(bodyResponse.headers.get('content-length') ?? '0');
+      if (declared > FEED_MAX_BYTES) return record(false, `The feed is larger than ${FEED_MAX_BYTES} bytes; the current data was kept.`);
+      const read = await readCapped(bodyResponse, FEED_MAX_BYTES);
+      if (!read) return record(false, `The feed is larger than ${FEED_MAX_BYTES} bytes; the current data was kept.`);
+      body = read;
+      signature = (await sigResponse.text()).trim().slice(0, 4096);
+    } catch (error) {
+      return record(false, `The feed could not be downloaded (${(error as Error).message}); the current data was kept.`);
+    }
+    const result = await verifyFeed({ body, signature, installedVersion: this.current!.dataset.version });
+    if (!result.ok) return record(false, result.message);
+    try {
+      await installDataset(this.db, result.dataset, 'feed');
+    } catch (error) {
+      return record(false, `Installing the feed failed; the current data was kept: ${(error as Error).message}`);
+    }
+    const now = await readInstalledDataset(this.db);
+    if (now) this.adopt(now.dataset, now.meta);
+    await this.publishDetector();
+    return record(true, `Dataset updated to version ${result.dataset.version} (as of ${result.dataset.asOf}).`);
+  }
+
+  private async getStatus(): Promise<DatasetStatus> {
+    const raw = (await browser.storage.local.get(STATUS_KEY))[STATUS_KEY] as Partial<DatasetStatus> | undefined;
+    return { lastFeed: raw?.lastFeed ?? null, lastInstallError: raw?.lastInstallError ?? null };
+  }
+
+  private async setStatus(patch: Partial<DatasetStatus>): Promise<void> {
+    await browser.storage.local.set({ [STATUS_KEY]: { ...(await this.getStatus()), ...patch } });
+  }
+}
+
+/** Reads a response body, giving up (null) as soon as it passes `max` bytes, whatever Content-Length said. */
+async function readCapped(response: Response, max: number): Promise<Uint8Array | null> {
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,167 @@
+import { browser, type Browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { StationwatchDb } from '@/lib/db';
+import { validateBackgroundRequest, type BackgroundRequest, type BackgroundRequestName, type PageFindings, type Reply, type TabCommandName } from '@/lib/protocol';
+import { contextFor } from '@/lib/dataset/context';
+import { readSettings } from '@/lib/settings';
+import { SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
+import { FEED_CHECK_PERIOD_MINUTES } from '@/lib/limits';
+import { sendToTab } from '@/lib/messaging';
+import { DatasetService } from './dataset-service';
+
+const FEED_ALARM = 'feed-check';
+const FINDINGS_KEY_PREFIX = 'findings:';
+
+export default defineBackground(() => {
+  const db = new StationwatchDb();
+  const datasets = new DatasetService(db);
+  const extensionOrigin = browser.runtime.getURL('/' as never).replace(/\/$/, '');
+  const action = browser.action ?? (browser as unknown as { browserAction: typeof browser.action }).browserAction;
+  const sessionStore = (browser.storage as { session?: Browser.storage.StorageArea }).session;
+  const findingsByTab = new Map<number, PageFindings>();
+
+  browser.runtime.onInstalled.addListener(() => {
+    void datasets.ensureReady().catch((error) => console.error('Stationwatch: dataset install failed', error));
+    createMenus();
+  });
+  browser.runtime.onStartup.addListener(() => void datasets.ensureReady().catch(() => undefined));
+
+  function createMenus(): void {
+    browser.contextMenus.removeAll().then(() => {
+      browser.contextMenus.create({ id: 'check-claim', title: browser.i18n.getMessage('menuCheckClaim'), contexts: ['selection'] });
+    });
+  }
+
+  browser.contextMenus.onClicked.addListener((info) => {
+    if (info.menuItemId === 'check-claim' && info.selectionText) {
+      void openExtensionPage('checker', undefined, info.selectionText.slice(0, 20_000));
+    }
+  });
+
+  async function openExtensionPage(page: 'about' | 'options' | 'checker', recordIds?: string[], text?: string): Promise<void> {
+    const params = new URLSearchParams();
+    if (recordIds?.length) params.set('records', recordIds.join(','));
+    if (text) params.set('text', text);
+    const query = params.toString();
+    await browser.tabs.create({ url: browser.runtime.getURL(`/${page}.html${query ? `?${query}` : ''}` as never) });
+  }
+
+  // --- badge and per-tab findings -------------------------------------------------------------
+
+  async function setFindings(tabId: number, findings: PageFindings | null): Promise<void> {
+    if (findings) findingsByTab.set(tabId, findings);
+    else findingsByTab.delete(tabId);
+    await sessionStore?.set({ [FINDINGS_KEY_PREFIX + tabId]: findings }).catch(() => undefined);
+    const count = findings && findings.onTopic ? findings.mentionCount : 0;
+    await action.setBadgeText({ tabId, text: count > 0 ? String(count > 999 ? '999+' : count) : '' }).catch(() => undefined);
+    await action.setBadgeBackgroundColor({ tabId, color: '#8a1f0a' }).catch(() => undefined);
+    await action
+      .setTitle({ tabId, title: count > 0 ? browser.i18n.getMessage('badgeTitle', [String(count)]) : browser.i18n.getMessage('extName') })
+      .catch(() => undefined);
+  }
+
+  async function getFindings(tabId: number): Promise<PageFindings | null> {
+    const cached = findingsByTab.get(tabId);
+    if (cached) return cached;
+    const stored = await sessionStore?.get(FINDINGS_KEY_PREFIX + tabId).catch(() => undefined);
+    const value = stored?.[FINDINGS_KEY_PREFIX + tabId] as PageFindings | undefined;
+    if (value) return value;
+    // The service worker may have been restarted: ask the page itself.
+    try {
+      return ((await sendToTab<PageFindings | null>(tabId, 'get-findings')) ?? null);
+    } catch {
+      return null;
+    }
+  }
+
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === 'loading' && change.url) void setFindings(tabId, null);
+  });
+  browser.tabs.onRemoved.addListener((tabId) => {
+    findingsByTab.delete(tabId);
+    void sessionStore?.remove(FINDINGS_KEY_PREFIX + tabId).catch(() => undefined);
+  });
+
+  // --- messages -------------------------------------------------------------------------------
+
+  function senderKind(sender: Browser.runtime.MessageSender): 'content' | 'extension' | 'other' {
+    if (sender.id !== browser.runtime.id) return 'other';
+    const url = sender.url ?? '';
+    if (url.startsWith(extensionOrigin)) return 'extension';
+    if (sender.tab?.id !== undefined) return 'content';
+    return 'other';
+  }
+
+  type Handler<N extends BackgroundRequestName> = (body: BackgroundRequest<N>, sender: Browser.runtime.MessageSender) => Promise<unknown>;
+  const handlers: { [N in BackgroundRequestName]: Handler<N> } = {
+    'page-findings': async ({ findings }, sender) => {
+      if (sender.frameId === 0 && sender.tab?.id !== undefined) await setFindings(sender.tab.id, findings);
+      return { ok: true };
+    },
+    'card-context': async ({ ids }) => {
+      await datasets.ensureReady();
+      return contextFor(datasets.index(), ids);
+    },
+    'inject-ui': async (_body, sender) => {
+      const tabId = sender.tab!.id!;
+      const frameId = sender.frameId ?? 0;
+      if (browser.scripting) {
+        await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/content-ui.js'] });
+      } else {
+        await (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown> }).executeScript(tabId, { file: '/content-ui.js', frameId });
+      }
+      return { ok: true };
+    },
+    'tab-findings': async ({ tabId }) => getFindings(tabId),
+    'dataset-info': async () => datasets.info(),
+    'feed-update-now': async () => {
+      const settings = readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+      return datasets.updateFromFeed(settings.feedUrl);
+    },
+    'settings-changed': async () => {
+      await armFeedAlarm();
+      return { ok: true };
+    },
+    'open-extension-page': async ({ page, recordIds, text }) => {
+      await openExtensionPage(page, recordIds, text);
+      return { ok: true };
+    },
+  };
+
+  browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<Reply<unknown>> | undefined => {
+    const request = validateBackgroundRequest(raw, senderKind(sender));
+    if (!request.ok) {
+      // Only answer messages addressed to us; stay silent for other listeners' traffic.
+      return (raw as { to?: unknown } | null)?.to === 'background' ? Promise.resolve({ ok: false, error: request.error }) : undefined;
+    }
+    const handler = handlers[request.name] as Handler<typeof request.name>;
+    return handler(request.body as never, sender).then(
+      (data) => ({ ok: true as const, data }),
+      (error: unknown) => ({ ok: false as const, error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+
+  // --- keyboard commands ----------------------------------------------------------------------
+
+  browser.commands?.onCommand.addListener(async (command) => {
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    if (tab?.id === undefined) return;
+    const known: TabCommandName[] = ['next-mention', 'previous-mention', 'open-card', 'toggle-highlights'];
+    if ((known as string[]).includes(command)) await sendToTab(tab.id, command as TabCommandName).catch(() => undefined);
+  });
+
+  // --- signed feed schedule -------------------------------------------------------------------
+
+  async function armFeedAlarm(): Promise<void> {
+    const settings = readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    await browser.alarms.clear(FEED_ALARM);
+    if (settings.feedUrl) await browser.alarms.create(FEED_ALARM, { periodInMinutes: FEED_CHECK_PERIOD_MINUTES, delayInMinutes: 1 });
+  }
+  browser.alarms.onAlarm.addListener(async (alarm) => {
+    if (alarm.name !== FEED_ALARM) return;
+    const settings = readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    if (settings.feedUrl) await datasets.updateFromFeed(settings.feedUrl);
+  });
+
+  void datasets.ensureReady().catch((error) => console.error('Stationwatch: dataset load failed', error));
+});

@@ -1,0 +1,115 @@
+/**
+ * The extension's database (background and extension pages only: IndexedDB opened from a content
+ * script would belong to the website).
+ */
+import Dexie, { type Table } from 'dexie';
+import type { Claim, Dataset, Denial, GovResponse, Report, Source, Station, Term } from './dataset/schema';
+
+export const DB_NAME = 'stationwatch';
+
+/** One row per installed dataset document; `slot` is always 'current'. */
+export interface DatasetMetaRow {
+  slot: 'current';
+  version: string;
+  asOf: string;
+  title: string;
+  method: string;
+  changelog: Dataset['changelog'];
+  installedAt: string;
+  origin: 'bundled' | 'feed';
+}
+
+/** A copy of rows taken before a schema migration, so an upgrade can never lose work. */
+export interface BackupRow {
+  id?: number;
+  createdAt: string;
+  reason: string;
+  /** JSON of every table that held user data. */
+  payload: string;
+}
+
+export class StationwatchDb extends Dexie {
+  datasetMeta!: Table<DatasetMetaRow, string>;
+  sources!: Table<Source, string>;
+  reports!: Table<Report, string>;
+  stations!: Table<Station, string>;
+  responses!: Table<GovResponse, string>;
+  denials!: Table<Denial, string>;
+  claims!: Table<Claim, string>;
+  terms!: Table<Term & { key?: number }, number>;
+  backups!: Table<BackupRow, number>;
+
+  constructor(name = DB_NAME) {
+    super(name);
+    this.version(1).stores({
+      datasetMeta: '&slot',
+      sources: '&id',
+      reports: '&id',
+      stations: '&id, countryCode',
+      responses: '&id, countryCode, date',
+      denials: '&id, date',
+      claims: '&id, status',
+      terms: '++key, lang, kind',
+      backups: '++id, createdAt',
+    });
+  }
+}
+
+const DATASET_TABLES = ['datasetMeta', 'sources', 'reports', 'stations', 'responses', 'denials', 'claims', 'terms'] as const;
+
+/** Replaces the installed dataset in one transaction: a failure anywhere leaves the previous data intact. */
+export async function installDataset(db: StationwatchDb, ds: Dataset, origin: DatasetMetaRow['origin'], now = new Date()): Promise<void> {
+  await db.transaction('rw', DATASET_TABLES.map((t) => db.table(t)), async () => {
+    await Promise.all(DATASET_TABLES.map((t) => db.table(t).clear()));
+    await db.datasetMeta.put({
+      slot: 'current',
+      version: ds.version,
+      asOf: ds.asOf,
+      title: ds.title,
+      method: ds.method,
+      changelog: ds.changelog,
+      installedAt: now.toISOString(),
+      origin,
+    });
+    await db.sources.bulkAdd(ds.sources);
+    await db.reports.bulkAdd(ds.reports);
+    await db.stations.bulkAdd(ds.stations);
+    await db.responses.bulkAdd(ds.responses);
+    await db.denials.bulkAdd(ds.denials);
+    await db.claims.bulkAdd(ds.claims);
+    await db.terms.bulkAdd(ds.terms.map((t) => ({ ...t })));
+  });
+}
+
+/** Reads the installed dataset back as one document, or null when nothing is installed. */
+export async function readInstalledDataset(db: StationwatchDb): Promise<{ dataset: Dataset; meta: DatasetMetaRow } | null> {
+  return db.transaction('r', DATASET_TABLES.map((t) => db.table(t)), async () => {
+    const meta = await db.datasetMeta.get('current');
+    if (!meta) return null;
+    const [sources, reports, stations, responses, denials, claims, terms] = await Promise.all([
+      db.sources.toArray(),
+      db.reports.toArray(),
+      db.stations.toArray(),
+      db.responses.toArray(),
+      db.denials.toArray(),
+      db.claims.toArray(),
+      db.terms.orderBy('key').toArray(),
+    ]);
+    const dataset: Dataset = {
+      schemaVersion: 1,
+      version: meta.version,
+      asOf: meta.asOf,
+      title: meta.title,
+      method: meta.method,
+      changelog: meta.changelog,
+      sources,
+      reports,
+      stations,
+      responses,
+      denials,
+      claims,
+      terms: terms.map(({ key: _key, ...term }) => term),
+    };
+    return { dataset, meta };
+  });
+}

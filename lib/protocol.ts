@@ -1,0 +1,164 @@
+/**
+ * Every message between the extension's contexts, typed and validated in one place.
+ *
+ * Requests go to the background with `sendToBackground`; the background checks each one against
+ * its schema and against who sent it (`MESSAGE_ACCESS`), so a content script running on a hostile
+ * page can only ask for what a page view needs, never stored annotations of other pages, exports or
+ * settings changes. Commands to a tab's content script go with `sendToTab` and are validated there.
+ */
+import * as v from 'valibot';
+import { MAX_CARD_RECORD_IDS, MAX_MESSAGE_STRING_CHARS, MAX_REPORTED_MENTIONS, MAX_MENTION_TEXT_CHARS } from './limits';
+
+const Str = (max = MAX_MESSAGE_STRING_CHARS) => v.pipe(v.string(), v.maxLength(max));
+const RecordId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/));
+const PageUrl = v.pipe(v.string(), v.maxLength(8192), v.regex(/^(https?|file):\/\//i));
+
+export const MentionSummarySchema = v.object({
+  /** Index in page order; the side panel's jump uses it. */
+  index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  text: Str(MAX_MENTION_TEXT_CHARS),
+  kind: v.picklist(['topic', 'report', 'station', 'person', 'generic', 'claim', 'annotation']),
+  refs: v.pipe(v.array(RecordId), v.maxLength(50)),
+});
+export type MentionSummary = v.InferOutput<typeof MentionSummarySchema>;
+
+export const PageFindingsSchema = v.object({
+  url: PageUrl,
+  title: Str(500),
+  onTopic: v.boolean(),
+  score: v.number(),
+  reasons: v.pipe(v.array(Str(500)), v.maxLength(20)),
+  mentionCount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  stationIds: v.pipe(v.array(RecordId), v.maxLength(500)),
+  claimIds: v.pipe(v.array(RecordId), v.maxLength(500)),
+  mentions: v.pipe(v.array(MentionSummarySchema), v.maxLength(MAX_REPORTED_MENTIONS)),
+  /** True when the page is shown nothing (discreet mode); counts still reach the badge. */
+  discreet: v.boolean(),
+});
+export type PageFindings = v.InferOutput<typeof PageFindingsSchema>;
+
+/** Requests to the background: name → [request schema, response type]. */
+export const BackgroundRequests = {
+  /** Content script: what it found on its page (badge, popup, side panel). */
+  'page-findings': v.object({ findings: PageFindingsSchema }),
+  /** Content script: records behind a mention, for its card. */
+  'card-context': v.object({ ids: v.pipe(v.array(RecordId), v.minLength(1), v.maxLength(MAX_CARD_RECORD_IDS)) }),
+  /** Content script: load the card UI into this frame, only once there is something to show. */
+  'inject-ui': v.object({}),
+  /** Popup / side panel: findings for a tab. */
+  'tab-findings': v.object({ tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  /** Extension pages: dataset version, as-of date, counts, last update outcome. */
+  'dataset-info': v.object({}),
+  /** Options: check the configured feed now. */
+  'feed-update-now': v.object({}),
+  /** Options: settings were saved; re-arm the feed schedule. */
+  'settings-changed': v.object({}),
+  /** Any context: open one of our pages in a tab (a page cannot link to extension URLs itself). */
+  'open-extension-page': v.object({
+    page: v.picklist(['about', 'options', 'checker']),
+    recordIds: v.optional(v.pipe(v.array(RecordId), v.maxLength(MAX_CARD_RECORD_IDS))),
+    text: v.optional(Str()),
+  }),
+} as const;
+export type BackgroundRequestName = keyof typeof BackgroundRequests;
+export type BackgroundRequest<N extends BackgroundRequestName> = v.InferOutput<(typeof BackgroundRequests)[N]>;
+
+/** Which senders may make each request: 'content' = a content script in a tab, 'extension' = our own pages. */
+export const MESSAGE_ACCESS: Record<BackgroundRequestName, ReadonlyArray<'content' | 'extension'>> = {
+  'page-findings': ['content'],
+  'card-context': ['content', 'extension'],
+  'inject-ui': ['content'],
+  'tab-findings': ['extension'],
+  'dataset-info': ['content', 'extension'],
+  'feed-update-now': ['extension'],
+  'settings-changed': ['extension'],
+  'open-extension-page': ['content', 'extension'],
+};
+
+export interface DatasetInfo {
+  version: string;
+  asOf: string;
+  counts: Record<string, number>;
+  countries: number;
+  installedAt: string | null;
+  lastFeed: { at: string; ok: boolean; message: string } | null;
+  lastInstallError: string | null;
+}
+
+/** A record for a card with everything linked to it, resolved by the background. */
+export type { CardContext } from './dataset/context';
+
+export interface BackgroundResponses {
+  'page-findings': { ok: true };
+  'card-context': import('./dataset/context').CardContext;
+  'inject-ui': { ok: true };
+  'tab-findings': PageFindings | null;
+  'dataset-info': DatasetInfo;
+  'feed-update-now': { ok: boolean; message: string };
+  'settings-changed': { ok: true };
+  'open-extension-page': { ok: true };
+}
+
+/** The envelope on the wire; `error` replaces `data` when the background refused or failed. */
+export type Reply<T> = { ok: true; data: T } | { ok: false; error: string };
+
+export interface BackgroundEnvelope {
+  to: 'background';
+  name: BackgroundRequestName;
+  body: unknown;
+}
+
+/** Commands a tab's content script accepts (from the background or the side panel). */
+export const TabCommands = {
+  /** Scroll to the n-th mention in page order and flash it. */
+  jump: v.object({ index: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  'next-mention': v.object({}),
+  'previous-mention': v.object({}),
+  'open-card': v.object({}),
+  'toggle-highlights': v.object({}),
+  /** Settings changed: re-read them and rescan or clean up. */
+  'settings-changed': v.object({}),
+  /** Return this frame's findings (the side panel asks when it opens). */
+  'get-findings': v.object({}),
+} as const;
+export type TabCommandName = keyof typeof TabCommands;
+
+export interface TabEnvelope {
+  to: 'tab';
+  name: TabCommandName;
+  body: unknown;
+}
+
+/** Checks an incoming background request: a known name, a valid body, an allowed sender kind. */
+export function validateBackgroundRequest(
+  raw: unknown,
+  senderKind: 'content' | 'extension' | 'other',
+): { ok: true; name: BackgroundRequestName; body: unknown } | { ok: false; error: string } {
+  if (!raw || typeof raw !== 'object') return { ok: false, error: 'message is not an object' };
+  const { to, name, body } = raw as Partial<BackgroundEnvelope>;
+  if (to !== 'background') return { ok: false, error: 'message is not addressed to the background' };
+  if (typeof name !== 'string' || !Object.hasOwn(BackgroundRequests, name)) {
+    return { ok: false, error: `unknown message ${JSON.stringify(String(name).slice(0, 60))}` };
+  }
+  const allowed = MESSAGE_ACCESS[name as BackgroundRequestName];
+  if (senderKind === 'other' || !allowed.includes(senderKind)) {
+    return { ok: false, error: `message ${name} is not allowed from this sender` };
+  }
+  const parsed = v.safeParse(BackgroundRequests[name as BackgroundRequestName], body);
+  if (!parsed.success) {
+    return { ok: false, error: `message ${name} is invalid: ${parsed.issues.map((i) => `${v.getDotPath(i) ?? '(body)'}: ${i.message}`).join('; ').slice(0, 500)}` };
+  }
+  return { ok: true, name: name as BackgroundRequestName, body: parsed.output };
+}
+
+/** Checks an incoming tab command. */
+export function validateTabCommand(raw: unknown): { ok: true; name: TabCommandName; body: unknown } | { ok: false; error: string } {
+  if (!raw || typeof raw !== 'object') return { ok: false, error: 'command is not an object' };
+  const { to, name, body } = raw as Partial<TabEnvelope>;
+  if (to !== 'tab' || typeof name !== 'string' || !Object.hasOwn(TabCommands, name)) {
+    return { ok: false, error: 'unknown command' };
+  }
+  const parsed = v.safeParse(TabCommands[name as TabCommandName], body);
+  if (!parsed.success) return { ok: false, error: `command ${name} is invalid` };
+  return { ok: true, name: name as TabCommandName, body: parsed.output };
+}

@@ -1,0 +1,16 @@
+/** Reads and writes settings in `storage.local` (extension pages). */
+import { browser } from 'wxt/browser';
+import { SETTINGS_STORAGE_KEY } from './detector-store';
+import { parseSettings, readSettings, type Settings } from './settings';
+
+/** Current settings (defaults for anything missing or invalid). */
+export async function loadSettings(): Promise<Settings> {
+  return readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+}
+
+/** Validates and saves; content scripts pick the change up through `storage.onChanged`. */
+export async function saveSettings(next: Settings): Promise<Settings> {
+  const valid = parseSettings(next);
+  await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: valid });
+  return valid;
+}
