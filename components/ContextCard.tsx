@@ -58,9 +58,14 @@ export function ContextCard({ request, onClose, onReportError }: { request: Open
     };
   }, [request]);
 
+  // A hidden element cannot take focus: move focus in once the card is placed and visible.
+  const focused = useRef<OpenCardRequest | null>(null);
   useEffect(() => {
-    if (request.fromKeyboard) closeRef.current?.focus();
-  }, [request]);
+    if (request.fromKeyboard && placement && focused.current !== request) {
+      focused.current = request;
+      closeRef.current?.focus();
+    }
+  }, [request, placement]);
 
   const headingId = 'sw-card-heading';
   const context = request.context;

@@ -27,6 +27,12 @@ beforeAll(async () => {
   server = await serveStatic([resolve(ROOT, 'demo'), resolve(ROOT, 'tests/fixtures/pages')]);
   ext = await launchWithExtension();
   await waitForDataset(ext);
+  // The machine is offline: answer every request that leaves 127.0.0.1 with a stub page, so that
+  // following a source link can be checked by the URL it opens.
+  await ext.context.route(
+    (url) => url.protocol.startsWith('http') && url.hostname !== '127.0.0.1',
+    (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>stub</title>' }),
+  );
   page = await ext.context.newPage();
   await page.goto(`${server.origin}/article.html`);
 });
@@ -86,7 +92,7 @@ describe('demo article', () => {
     expect(card.text).toMatch(/Dublin/);
     expect(card.text).toMatch(/Data as of \d{4}-\d{2}-\d{2}/);
     // Sources are folded; open them as a reader would and follow one.
-    await onCardRoot(page, `function () { this.querySelectorAll('details').forEach((d) => (d.open = true)); return true; }`);
+    await onCardRoot(page, `function () { this.querySelectorAll('details').forEach((d) => (d.open = true)); this.querySelector('.sw-card a')?.scrollIntoView({ block: 'nearest' }); return true; }`);
     card = await readCard(page);
     expect(card.links.length).toBeGreaterThan(0);
     for (const link of card.links) expect(link.href).toMatch(/^https?:\/\//);
@@ -105,9 +111,13 @@ describe('demo article', () => {
     await page.mouse.click(5, 5);
     await page.keyboard.press('Alt+Shift+N');
     await expect.poll(async () => (await pageHighlights(page))['stationwatch-current']?.length ?? 0).toBeGreaterThan(0);
-    await expect.poll(async () => (await readCard(page)).live).toMatch(/Mention 1 of \d+/);
+    await expect.poll(async () => (await readCard(page)).live).toMatch(/Mention \d+ of \d+/);
+    const [, first, total] = /Mention (\d+) of (\d+)/.exec((await readCard(page)).live)!.map(Number);
     await page.keyboard.press('Alt+Shift+N');
-    await expect.poll(async () => (await readCard(page)).live).toMatch(/Mention 2 of \d+/);
+    const expected = (first! % total!) + 1;
+    await expect.poll(async () => (await readCard(page)).live).toMatch(new RegExp(`Mention ${expected} of ${total}`));
+    await page.keyboard.press('Alt+Shift+P');
+    await expect.poll(async () => (await readCard(page)).live).toMatch(new RegExp(`Mention ${first} of ${total}`));
     await page.keyboard.press('Alt+Shift+O');
     await expect.poll(async () => (await readCard(page)).open, { timeout: 10_000 }).toBe(true);
     const card = await readCard(page);
