@@ -61,14 +61,20 @@ export const LOCAL_SLACK_CHARS = 64;
 /** Length of indexed q-grams and the sampling step of the index. */
 export const QGRAM_CHARS = 12;
 export const QGRAM_STEP = 4;
-/** Quotes shorter than this are matched approximately only near their stored position (too short to seed from). */
-export const MIN_FUZZY_QUOTE_CHARS = QGRAM_CHARS + QGRAM_STEP - 1;
+/** Strings at least this long always contain a sampled q-gram, so the index finds all their exact occurrences. */
+export const MIN_INDEXED_CHARS = QGRAM_CHARS + QGRAM_STEP - 1;
 /** A q-gram seen more often than this is too common to seed from. */
 export const MAX_QGRAM_HITS = 256;
-/** At most this many seed windows are verified per annotation (best supported first). */
-export const MAX_FUZZY_WINDOWS = 64;
-/** Beyond this many exact occurrences a quote is treated as ambiguous unless its context is intact. */
-export const MAX_EXACT_CANDIDATES = 1_000;
+/** At most this many seeded sites are searched per annotation (best supported first). */
+export const MAX_FUZZY_WINDOWS = 16;
+/**
+ * Sites sharing less than this share of the best site's q-grams are not searched: they match the
+ * quote and its context too poorly to win or to rival the best (which needs a score within
+ * AMBIGUITY_MARGIN).
+ */
+export const MIN_SITE_SUPPORT_RATIO = 0.25;
+/** A quote with more exact occurrences than this is judged only at its best-seeded sites. */
+export const MAX_SCORED_EXACT = 32;
 /** Longest stored context compared when scoring (bounds the edit-distance cost). */
 export const CONTEXT_SCORE_MAX_CHARS = 512;
 
@@ -188,28 +194,25 @@ function anchorIn(
   const scorer = new CandidateScorer(text, quote, position, !!options.pageTextHash);
 
   // 2. Exact occurrences of the quote.
-  const exactStarts = findExact(text, exact, getIndex, MAX_EXACT_CANDIDATES);
-  const exactScored = exactStarts.starts.map((s) => scorer.score({ start: s, end: s + m, errors: 0 }));
-  if (exactStarts.overflow) {
-    const decision = decide(exactScored, scorer);
-    return decision.ok
-      ? anchored(decision.best, 'quote')
-      : orphan('ambiguous', `the quote occurs more than ${MAX_EXACT_CANDIDATES} times and its context no longer singles one out`);
-  }
-
-  // 3. Approximate occurrences, judged together with the exact ones.
   const maxErrors = Math.min(FUZZY_MAX_ERRORS, Math.floor(m * FUZZY_MAX_ERROR_RATIO));
-  const fuzzy = maxErrors > 0 && m >= MIN_FUZZY_QUOTE_CHARS ? findFuzzy(text, exact, maxErrors, getIndex()) : [];
-  // The passage edited in place is a candidate even when the quote is too short to seed from; without
-  // it, an identical-context copy elsewhere could win by default.
-  if (maxErrors > 0 && position) {
+  const candidates: Candidate[] = [];
+  // Every exact occurrence is a candidate while there are few; a quote repeated more often than
+  // that is judged only where its context points (below), as scoring hundreds of copies is slow.
+  const exactStarts = findExact(text, exact, getIndex, MAX_SCORED_EXACT);
+  if (!exactStarts.overflow) for (const s of exactStarts.starts) candidates.push({ start: s, end: s + m, errors: 0 });
+  // 3. Approximate occurrences: sites where the quote with its context (mostly) recurs, then the
+  //    quote searched approximately there.
+  candidates.push(...findSites(text, quote, maxErrors, getIndex()));
+  // The passage edited in place is a candidate even if nothing seeded it; without it, a look-alike
+  // elsewhere could win by default.
+  if (position) {
     const from = Math.max(0, position.start - LOCAL_SLACK_CHARS - maxErrors);
     const to = Math.min(text.length, position.end + LOCAL_SLACK_CHARS + maxErrors);
     for (const match of approxSearch(text.slice(from, to), exact, maxErrors)) {
-      if (match.end > match.start) fuzzy.push({ start: from + match.start, end: from + match.end, errors: match.errors });
+      if (match.end > match.start) candidates.push({ start: from + match.start, end: from + match.end, errors: match.errors });
     }
   }
-  const all = dedupe([...exactScored, ...fuzzy.map((c) => scorer.score(c))]);
+  const all = uniqueSites(candidates).map((c) => scorer.score(c));
   if (all.length === 0) return orphan('not-found', 'the quoted text is no longer on the page');
   const decision = decide(all, scorer);
   if (!decision.ok) return orphan(decision.reason, decision.detail);
@@ -265,13 +268,13 @@ function overlaps(a: Candidate, b: Candidate): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-/** Same-site duplicates (one exact, one fuzzy, or several alignments) keep only the best. */
-function dedupe(candidates: Scored[]): Scored[] {
-  const byKey = new Map<string, Scored>();
+/** The same range found twice (exact and fuzzy, or two seeds) is scored once, with its fewest errors. */
+function uniqueSites(candidates: Candidate[]): Candidate[] {
+  const byKey = new Map<string, Candidate>();
   for (const c of candidates) {
     const key = `${c.start}:${c.end}`;
     const seen = byKey.get(key);
-    if (!seen || c.score > seen.score) byKey.set(key, c);
+    if (!seen || c.errors < seen.errors) byKey.set(key, c);
   }
   return [...byKey.values()];
 }
@@ -371,40 +374,19 @@ class CandidateScorer {
 
 /** Similarity of `expected` to its best match inside `window`, rescaled so chance is 0 and identity 1. */
 function beyondChance(expected: string, window: string): number {
-  const similarity = 1 - substringEditDistance(expected, window) / expected.length;
+  const n = expected.length;
+  if (window.length >= n && (window.startsWith(expected) || window.endsWith(expected))) return 1;
+  // Only similarity above chance matters, so the search may stop at that many errors; Myers'
+  // bit-parallel search costs ~window × ⌈n/32⌉ steps instead of the window × n of a plain DP.
+  const maxErrors = Math.floor(n * (1 - CONTEXT_CHANCE_SIMILARITY));
+  const matches = approxSearch(window, expected, maxErrors);
+  if (matches.length === 0) return 0;
+  const similarity = 1 - matches[0]!.errors / n;
   return Math.max(0, (similarity - CONTEXT_CHANCE_SIMILARITY) / (1 - CONTEXT_CHANCE_SIMILARITY));
 }
 
-let dpRow = new Int32Array(0);
-
-/** Fewest edits turning `pattern` into some substring of `text` (Sellers' dynamic programme). */
-export function substringEditDistance(pattern: string, text: string): number {
-  const m = pattern.length;
-  if (m === 0) return 0;
-  if (dpRow.length < m + 1) dpRow = new Int32Array(m + 1);
-  const col = dpRow;
-  for (let i = 0; i <= m; i++) col[i] = i;
-  let best = m;
-  for (let j = 0; j < text.length; j++) {
-    const tc = text.charCodeAt(j);
-    let diag = 0; // D[0][j] = 0: the match may start anywhere in text
-    let prev = 0;
-    for (let i = 1; i <= m; i++) {
-      const up = col[i]!;
-      const cost = pattern.charCodeAt(i - 1) === tc ? 0 : 1;
-      const value = Math.min(diag + cost, up + 1, prev + 1);
-      diag = up;
-      col[i] = value;
-      prev = value;
-    }
-    if (col[m]! < best) best = col[m]!;
-  }
-  return best;
-}
-
-/** Exact occurrences of `needle`, at most `limit` (overflow set when there are more). */
 function findExact(text: string, needle: string, getIndex: () => QgramIndex, limit: number): { starts: number[]; overflow: boolean } {
-  if (needle.length >= MIN_FUZZY_QUOTE_CHARS) {
+  if (needle.length >= MIN_INDEXED_CHARS) {
     const seeded = getIndex().exactStarts(needle);
     if (seeded) return seeded.length > limit ? { starts: seeded.slice(0, limit), overflow: true } : { starts: seeded, overflow: false };
   }
@@ -416,19 +398,26 @@ function findExact(text: string, needle: string, getIndex: () => QgramIndex, lim
   return { starts, overflow: false };
 }
 
-function findFuzzy(text: string, exact: string, maxErrors: number, index: QgramIndex): Candidate[] {
-  const m = exact.length;
-  const seeds = index.seeds(exact).starts;
+/**
+ * Candidate ranges for the quote at the sites where prefix + exact + suffix shares the most indexed
+ * q-grams with the text. Seeding from the context as well as the quote ranks the annotated passage
+ * above copies of the quote elsewhere, and finds short quotes whose context is intact.
+ */
+function findSites(text: string, quote: TextQuote, maxErrors: number, index: QgramIndex): Candidate[] {
+  const combined = quote.prefix + quote.exact + quote.suffix;
+  const m = quote.exact.length;
+  const seeds = index.seeds(combined).starts;
   if (seeds.length === 0) return [];
   seeds.sort((a, b) => a - b);
   // Seeds of one site differ by at most the edits between them: cluster them.
+  const tolerance = Math.min(FUZZY_MAX_ERRORS, Math.max(maxErrors, Math.floor(combined.length * FUZZY_MAX_ERROR_RATIO)));
   const clusters: { from: number; to: number; support: number }[] = [];
   let current = { from: seeds[0]!, to: seeds[0]!, support: 1 };
   for (let i = 1; i < seeds.length; i++) {
     const s = seeds[i]!;
-    if (s - current.to <= maxErrors) {
+    if (s - current.to <= tolerance) {
       current.to = s;
-      current.support++;
+      if (s !== seeds[i - 1]) current.support++;
     } else {
       clusters.push(current);
       current = { from: s, to: s, support: 1 };
@@ -437,10 +426,13 @@ function findFuzzy(text: string, exact: string, maxErrors: number, index: QgramI
   clusters.push(current);
   clusters.sort((a, b) => b.support - a.support || a.from - b.from);
   const out: Candidate[] = [];
+  const minSupport = clusters[0]!.support * MIN_SITE_SUPPORT_RATIO;
   for (const cluster of clusters.slice(0, MAX_FUZZY_WINDOWS)) {
-    const from = Math.max(0, cluster.from - maxErrors);
-    const to = Math.min(text.length, cluster.to + m + maxErrors);
-    for (const match of approxSearch(text.slice(from, to), exact, maxErrors)) {
+    if (cluster.support < minSupport) break;
+    const from = Math.max(0, cluster.from + quote.prefix.length - tolerance);
+    const to = Math.min(text.length, cluster.to + quote.prefix.length + m + tolerance);
+    if (to - from < m - maxErrors) continue;
+    for (const match of approxSearch(text.slice(from, to), quote.exact, maxErrors)) {
       if (match.end > match.start) out.push({ start: from + match.start, end: from + match.end, errors: match.errors });
     }
   }
