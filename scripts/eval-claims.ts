@@ -7,11 +7,14 @@
  * `npm run eval:claims -- --holdout [--folds 5] [--negatives FILE.txt]`
  *   Tuning without the dev file: each fold holds out every k-th phrasing of every claim, builds
  *   the index on the rest and matches the held-out phrasings (a claim must find itself). Optional
- *   negatives (one sentence per line, e.g. sentences of unrelated news) must get no match.
+ *   negatives (a file with one sentence per line, or a folder of saved HTML pages of unrelated
+ *   news, e.g. ../shared/corpus/news-pages) must get no match; raw-score quantiles of both sides
+ *   are printed for calibration.
  *
  * The file path is an argument: a fresh clone has no ../shared.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadDatasetFromDir, DATASET_DIR } from '../lib/dataset/load-node';
 import type { Dataset } from '../lib/dataset/schema';
 import { buildClaimIndex, explainClaims, matchClaims, type ClaimIndex } from '../lib/match/claim-match';
@@ -125,28 +128,66 @@ function withoutPhrasings(ds: Dataset, fold: number, folds: number): { ds: Datas
   return { ds: { ...ds, claims }, held };
 }
 
-function evalHoldout(ds: Dataset, folds: number, negativesFile: string | undefined, verbose: boolean): void {
+/** Sentences of a negatives source: a text file (one per line) or a folder of saved HTML pages. */
+function negativeSentences(path: string): string[] {
+  if (!statSync(path).isDirectory()) return readFileSync(path, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const seg = new Intl.Segmenter('und', { granularity: 'sentence' });
+  const out: string[] = [];
+  for (const name of readdirSync(path).sort()) {
+    if (!/\.html?$/i.test(name)) continue;
+    const html = readFileSync(join(path, name), 'utf8').replace(/<(script|style|noscript)[^>]*>[\s\S]*?<\/\1>/gi, ' ');
+    for (const m of html.matchAll(/<p[^>]*>([\s\S]*?)<\/p>/gi)) {
+      const text = m[1]!
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/&nbsp;/g, ' ')
+        .replace(/&amp;/g, '&')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;|&rsquo;|&lsquo;/g, "'")
+        .replace(/&[a-z]+;|&#\d+;/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      for (const part of seg.segment(text)) {
+        const sentence = part.segment.trim();
+        if (sentence.length >= 30 && sentence.length <= 400) out.push(sentence);
+      }
+    }
+  }
+  return out;
+}
+
+function quantiles(values: number[]): string {
+  const v = [...values].sort((a, b) => a - b);
+  const q = (p: number): string => (v.length ? v[Math.min(v.length - 1, Math.floor(p * v.length))]!.toFixed(3) : '—');
+  return `n=${v.length} p5=${q(0.05)} p10=${q(0.1)} p25=${q(0.25)} p50=${q(0.5)} p75=${q(0.75)} p90=${q(0.9)} p95=${q(0.95)} p99=${q(0.99)}`;
+}
+
+function evalHoldout(ds: Dataset, folds: number, negatives: string | undefined, verbose: boolean): void {
   const tallies = new Map<string, Tally>();
+  const posRaw: number[] = [];
+  const negRaw: number[] = [];
   for (let fold = 0; fold < folds; fold++) {
     const { ds: train, held } = withoutPhrasings(ds, fold, folds);
     const index = buildClaimIndex(train);
     for (const h of held) {
       const got = matchClaims(index, h.text)[0]?.claimId;
       const ok = add(tallies, textLangOf(h.lang) ?? h.lang, h.claimId, got);
+      const ex = explainClaims(index, h.text);
+      if (ex[0]?.claimId === h.claimId) posRaw.push(ex[0].raw);
       if (verbose && !ok) console.log(`MISS ${h.lang} expect=${h.claimId} got=${got ?? 'none'} :: ${h.text}`);
     }
   }
-  if (negativesFile) {
+  if (negatives) {
     const index = buildClaimIndex(ds);
-    for (const line of readFileSync(negativesFile, 'utf8').split('\n')) {
-      const text = line.trim();
-      if (!text) continue;
+    for (const text of negativeSentences(negatives)) {
       const got = matchClaims(index, text)[0];
+      negRaw.push(explainClaims(index, text)[0]?.raw ?? 0);
       const ok = add(tallies, 'negatives', null, got?.claimId);
       if (verbose && !ok) console.log(`FALSE ${got?.claimId} ${got?.score} :: ${text.slice(0, 160)}`);
     }
   }
-  printTable(tallies, `Held-out phrasings (${folds} folds)${negativesFile ? ` and negatives from ${negativesFile}` : ''}`);
+  printTable(tallies, `Held-out phrasings (${folds} folds)${negatives ? ` and negatives from ${negatives}` : ''}`);
+  console.log(`\nraw score of the right claim when ranked first: ${quantiles(posRaw)}`);
+  if (negRaw.length) console.log(`raw score of the best claim on negatives:       ${quantiles(negRaw)}`);
 }
 
 const args = parse(process.argv.slice(2));

@@ -82,19 +82,27 @@ export function buildBm25(docs: readonly (readonly string[])[], k1 = BM25_K1, b 
 }
 
 /**
- * Scores every document that shares a term with the query. `scores` must be a zeroed array of
+ * Scores every document that shares a term with the query (optionally weighting each query term). `scores` must be a zeroed array of
  * docCount entries; the ids of touched documents are written to `touched` and their count returned,
  * so the caller can read and re-zero only those.
  */
-export function scoreBm25(index: Bm25Index, termIds: readonly number[], scores: Float64Array, touched: Int32Array): number {
+export function scoreBm25(
+  index: Bm25Index,
+  termIds: readonly number[],
+  scores: Float64Array,
+  touched: Int32Array,
+  queryWeights?: readonly number[],
+): number {
   let count = 0;
-  for (const id of termIds) {
+  for (let q = 0; q < termIds.length; q++) {
+    const id = termIds[q]!;
+    const boost = queryWeights ? queryWeights[q]! : 1;
     const docs = index.postDocs[id]!;
     const weights = index.postWeights[id]!;
     for (let i = 0; i < docs.length; i++) {
       const d = docs[i]!;
       if (scores[d] === 0) touched[count++] = d;
-      scores[d]! += weights[i]!;
+      scores[d]! += weights[i]! * boost;
     }
   }
   return count;

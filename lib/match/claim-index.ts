@@ -403,7 +403,7 @@ export function hasNegation(pieces: readonly Piece[], lang: TextLang): boolean {
   return false;
 }
 
-/** The stem of a Latin-script word: possessive and elision stripped, then cut to STEM_CHARS. */
+/** The stem of a Latin-script word: possessive, elision and plural -s stripped, then cut to STEM_CHARS. */
 export function stemWord(word: string): string {
   let w = word;
   if (w.endsWith("'s")) w = w.slice(0, -2);
@@ -412,6 +412,8 @@ export function stemWord(word: string): string {
   const apos = w.indexOf("'");
   if (apos > 0 && apos <= 4 && apos < w.length - 1) w = w.slice(apos + 1);
   w = w.replace(/'/g, '');
+  // Plural -s (en, es, pt, fr, nl) before cutting, so "posts" meets "post" and "centres" "centre".
+  if (w.length > 4 && w.endsWith('s') && !w.endsWith('ss')) w = w.slice(0, -1);
   return w.length > STEM_CHARS ? w.slice(0, STEM_CHARS) : w;
 }
 
@@ -480,6 +482,13 @@ export const NUMBER_APPROX_TOLERANCE = 0.15;
 export const NUMBER_LOWER_BOUND_SPAN = 1.5;
 /** Terms after a number that name what is counted ("54 stations", "53 countries"), compared across texts. */
 export const NUMBER_UNIT_TERMS = 3;
+/**
+ * A term used by at least this share of claims is the story's own vocabulary ("police", "station",
+ * "chinese", "警察", "polizei"). Such terms weigh little in BM25 (low idf) but their absence says a
+ * sentence is not about the story at all ("New Zealand's capital is Wellington" against the
+ * Auckland claim). Derived from the phrasings, so it follows the data in every language.
+ */
+export const STORY_TERM_CLAIM_SHARE = 0.5;
 
 /** A number a claim asserts, how it is qualified and what it counts (unit terms from its phrasings). */
 export interface ClaimNumber {
@@ -491,7 +500,8 @@ export interface ClaimNumber {
 /** A place or name the gazetteer knows. Cities and countries carry an ISO 3166-1 country code. */
 export interface EntityInfo {
   key: string;
-  kind: 'city' | 'country' | 'other';
+  /** 'alias': a name that marks a country without being a known city ("都柏林", "Mounties"). */
+  kind: 'city' | 'country' | 'alias' | 'other';
   country?: string;
 }
 
@@ -508,6 +518,8 @@ export interface IndexedClaim {
   namedCountries: Set<string>;
   /** Countries of the claim's cities. */
   cityCountries: Set<string>;
+  /** Other names the claim lists for its places and actors, each marking one country ("Dublino", "Mounties"). */
+  aliases: Set<string>;
   /** Names of people, organisations and places the gazetteer cannot place. */
   others: Set<string>;
 }
@@ -533,6 +545,12 @@ export interface ClaimIndex {
   gazetteer: Gazetteer;
   /** Numbers that are parts of names ("110 Overseas"), not counts. */
   nameNumbers: Set<number>;
+  /** Term ids of the story's own vocabulary ("police", "station", "chinese", "警察"): see STORY_TERM_CLAIM_SHARE. */
+  storyTerms: Set<number>;
+  /** Story words that are also common outside it ("police", "station", "chinese"): weaker evidence. */
+  genericStoryTerms: Set<number>;
+  /** Detector phrases naming the story (not the generic ones), as term sequences keyed by their first term. */
+  storyPhrases: Map<string, string[][]>;
   /** Scratch buffers reused by every query (the matcher is synchronous and single-threaded). */
   scratchScores: Float64Array;
   scratchTouched: Int32Array;
@@ -701,6 +719,7 @@ export function buildClaimIndex(ds: Dataset): ClaimIndex {
   const docClaimList: number[] = [];
   const docNegatedList: number[] = [];
   const claims: IndexedClaim[] = [];
+  const unresolved: { claim: IndexedClaim; key: string; surface: string }[] = [];
   const cnName = surfaceKey(new Intl.DisplayNames(['en'], { type: 'region' }).of('CN')!).key;
 
   ds.claims.forEach((claim, ci) => {
@@ -731,6 +750,7 @@ export function buildClaimIndex(ds: Dataset): ClaimIndex {
       countries: new Set(),
       namedCountries: new Set(),
       cityCountries: new Set(),
+      aliases: new Set(),
       others: new Set(),
     };
     for (const entity of claim.entities) {
@@ -738,8 +758,7 @@ export function buildClaimIndex(ds: Dataset): ClaimIndex {
       if (!key || key === cnName) continue;
       const infos = g.lookup(entity);
       if (!infos) {
-        g.add(entity, { key: `name:${key}`, kind: 'other' });
-        ic.others.add(`name:${key}`);
+        unresolved.push({ claim: ic, key, surface: entity });
         continue;
       }
       for (const info of infos) {
@@ -759,6 +778,31 @@ export function buildClaimIndex(ds: Dataset): ClaimIndex {
     }
     claims.push(ic);
   });
+
+  // Entities the gazetteer cannot place ("Dublino", "都柏林", "Mounties", "Hoekstra") are placed by
+  // the claims that list them: when every such claim is about places in one and the same country,
+  // the name marks that country (an alias); otherwise ("Fuzhou", the police of several claims in
+  // several countries) it is just a name. Short kana/Hangul strings are too likely to occur inside
+  // other words to stand for a country.
+  const aliasCountry = new Map<string, string | null>();
+  for (const u of unresolved) {
+    const country = u.claim.countries.size === 1 ? [...u.claim.countries][0]! : null;
+    const prev = aliasCountry.get(u.key);
+    aliasCountry.set(u.key, prev === undefined ? country : prev === country ? prev : null);
+  }
+  for (const u of unresolved) {
+    const country = aliasCountry.get(u.key) ?? null;
+    const longEnough = /^[\p{Script=Han}]+$/u.test(u.key) ? u.key.length >= 2 : [...u.key].length >= 3 && (u.key.length >= 4 || /[^a-z0-9 ]/.test(u.key));
+    if (country && longEnough) {
+      const key = `alias:${u.key}`;
+      g.add(u.surface, { key, kind: 'alias', country });
+      u.claim.aliases.add(key);
+    } else {
+      const key = `name:${u.key}`;
+      g.add(u.surface, { key, kind: 'other' });
+      u.claim.others.add(key);
+    }
+  }
 
   // People named in detector terms ("陈金平", "Harry Lu") count as names of the claims they refer to.
   const claimById = new Map(claims.map((c) => [c.id, c]));
@@ -784,9 +828,39 @@ export function buildClaimIndex(ds: Dataset): ClaimIndex {
     const set = claimTerms[docClaimList[d]!]!;
     for (const term of doc) set.add(bm25.vocab.get(term)!);
   });
+  const claimsWithTerm = new Map<number, number>();
+  for (const set of claimTerms) for (const id of set) claimsWithTerm.set(id, (claimsWithTerm.get(id) ?? 0) + 1);
+  // Words of phrases the detector calls common outside the story ("police station",
+  // "Polizeistation", "警察站") are not evidence that a sentence is about the story.
+  const generic = new Set<string>();
+  for (const term of ds.terms) {
+    if (term.kind === 'generic') for (const t of analyseText(term.text, textLangOf(term.lang)).terms) generic.add(t);
+  }
+  const storyTerms = new Set<number>();
+  const genericStoryTerms = new Set<number>();
+  for (const [term, id] of bm25.vocab) {
+    // Bigrams with hiragana are grammar ("した", "国の"), not vocabulary.
+    if (/\p{Script=Hiragana}/u.test(term) || term.startsWith('#')) continue;
+    if ((claimsWithTerm.get(id) ?? 0) < STORY_TERM_CLAIM_SHARE * claims.length) continue;
+    (generic.has(term) ? genericStoryTerms : storyTerms).add(id);
+  }
+  // Phrases the detector lists as mentions of the story (topic phrases, people, stations,
+  // reports) are evidence too, as whole phrases: "Chinese police station" is, "Chinese" is not.
+  const storyPhrases = new Map<string, string[][]>();
+  for (const term of ds.terms) {
+    if (term.kind === 'generic') continue;
+    const seq = analyseText(term.text, textLangOf(term.lang)).terms;
+    if (seq.length === 0) continue;
+    const list = storyPhrases.get(seq[0]!) ?? [];
+    if (!list.some((other) => other.join('\u0000') === seq.join('\u0000'))) list.push(seq);
+    storyPhrases.set(seq[0]!, list);
+  }
   return {
     claims,
     bm25,
+    storyTerms,
+    genericStoryTerms,
+    storyPhrases,
     docClaim: Int32Array.from(docClaimList),
     docNegated: Uint8Array.from(docNegatedList),
     claimTerms,
@@ -795,6 +869,27 @@ export function buildClaimIndex(ds: Dataset): ClaimIndex {
     scratchScores: new Float64Array(bm25.docCount),
     scratchTouched: new Int32Array(bm25.docCount),
   };
+}
+
+/**
+ * How clearly a text is about the story: 2 when it uses the story's own words or names one of its
+ * detector phrases, 1 when it only has words the story shares with everyday news ("police",
+ * "station", "Chinese"), 0 otherwise.
+ */
+export function storyEvidence(index: ClaimIndex, a: AnalysedText, termIds: readonly number[]): 0 | 1 | 2 {
+  if (termIds.some((id) => index.storyTerms.has(id))) return 2;
+  const { terms } = a;
+  for (let i = 0; i < terms.length; i++) {
+    const candidates = index.storyPhrases.get(terms[i]!);
+    if (!candidates) continue;
+    for (const seq of candidates) {
+      if (i + seq.length > terms.length) continue;
+      let k = 1;
+      while (k < seq.length && terms[i + k] === seq[k]) k++;
+      if (k === seq.length) return 2;
+    }
+  }
+  return termIds.some((id) => index.genericStoryTerms.has(id)) ? 1 : 0;
 }
 
 /** An entity found in a sentence, with the words that named it (original spelling). */

@@ -27,6 +27,7 @@ import {
   analyseText,
   buildClaimIndex,
   findEntities,
+  storyEvidence,
   numbersAgree,
   type AnalysedText,
   type ClaimIndex,
@@ -59,14 +60,20 @@ const NUMBER_UNASSERTED_FACTOR = 0.9;
 const NUMBER_AGREE_BONUS = 0.08;
 /** Every place in the sentence is somewhere the claim is not about. */
 const PLACE_CONFLICT_FACTOR = 0.25;
-/** Some places agree, others do not. */
+/** Some places agree, as many or fewer do not. */
 const PLACE_PARTLY_FACTOR = 0.85;
+/** Some places agree, more do not. */
+const PLACE_MOSTLY_OTHER_FACTOR = 0.6;
 /** A specific place named for a claim about no place in particular. */
 const PLACE_UNASSERTED_FACTOR = 0.9;
 const PLACE_AGREE_BONUS = 0.06;
-/** A name of someone/something else while the claim's own names are absent. */
-const NAME_CONFLICT_FACTOR = 0.6;
 const NAME_AGREE_BONUS = 0.06;
+/** Weight of query terms inside a recognised place or name (see readSentence). */
+const ENTITY_TERM_WEIGHT = 0.5;
+/** A sentence without any of the story's own words (police, station, Chinese…): a place name alone is not a claim. */
+const OFF_STORY_FACTOR = 0.35;
+/** Only words the story shares with everyday news ("police station", "Chinese"). */
+const GENERIC_STORY_FACTOR = 0.7;
 /** Logistic calibration: raw score → 0..1, 0.5 at CALIBRATION_MID. */
 const CALIBRATION_MID = 0.36;
 const CALIBRATION_SLOPE = 14;
@@ -115,9 +122,13 @@ interface SentenceFacts {
   text: string;
   a: AnalysedText;
   termIds: number[];
+  /** Weight of each query term (ENTITY_TERM_WEIGHT inside a place or name, else 1). */
+  termWeights: number[];
   /** Numbers that count (not years, not "110" of "110 Overseas"), each with its unit terms. */
   numbers: { n: NumberMention; units: string[]; isYear: boolean }[];
   entities: EntityMention[];
+  /** Evidence that the text is about the story at all (see storyEvidence). */
+  onTopic: 0 | 1 | 2;
 }
 
 function logistic(x: number): number {
@@ -153,14 +164,34 @@ function readSentence(index: ClaimIndex, text: string, lang?: TextLang): Sentenc
       units: sentenceUnits(a, n.piece),
       isYear: n.qual === 'exact' && Number.isInteger(n.value) && n.value >= 1900 && n.value <= 2100,
     }));
-  return { text, a, termIds, numbers, entities: findEntities(index.gazetteer, a) };
+  const onTopic = storyEvidence(index, a, termIds);
+  const entities = findEntities(index.gazetteer, a);
+  // Words that name a place or person count less as lexical evidence: the agreement check scores
+  // them, and a place name alone must not make a match ("New Zealand's capital is Wellington").
+  const inEntity = new Set<string>();
+  a.terms.forEach((term, t) => {
+    const start = a.termStart[t]!;
+    if (entities.some((e) => start >= e.start && start < e.end)) inEntity.add(term);
+  });
+  const termWeights = termIds.map(() => 1);
+  if (inEntity.size) {
+    const byId = new Map<number, string>();
+    for (const term of inEntity) {
+      const id = index.bm25.vocab.get(term);
+      if (id !== undefined) byId.set(id, term);
+    }
+    termIds.forEach((id, q) => {
+      if (byId.has(id)) termWeights[q] = ENTITY_TERM_WEIGHT;
+    });
+  }
+  return { text, a, termIds, termWeights, numbers, entities, onTopic };
 }
 
 function lexicalCandidates(index: ClaimIndex, s: SentenceFacts): Candidate[] {
   const { bm25, docClaim, claimTerms } = index;
   const scores = index.scratchScores;
   const touched = index.scratchTouched;
-  const count = scoreBm25(bm25, s.termIds, scores, touched);
+  const count = scoreBm25(bm25, s.termIds, scores, touched, s.termWeights);
   const bestCov = new Float64Array(index.claims.length);
   const bestDoc = new Int32Array(index.claims.length).fill(-1);
   for (let i = 0; i < count; i++) {
@@ -178,7 +209,9 @@ function lexicalCandidates(index: ClaimIndex, s: SentenceFacts): Candidate[] {
   for (let i = 0; i < bm25.idf.length; i++) if (bm25.idf[i]! > maxIdf) maxIdf = bm25.idf[i]!;
   const knownTerms = new Set<string>();
   let mass = 0;
-  for (const id of s.termIds) mass += bm25.idf[id]!;
+  s.termIds.forEach((id, q) => {
+    mass += bm25.idf[id]! * s.termWeights[q]!;
+  });
   for (const term of s.a.terms) {
     if (bm25.vocab.has(term) || term.startsWith('#') || knownTerms.has(term)) continue;
     knownTerms.add(term);
@@ -189,7 +222,9 @@ function lexicalCandidates(index: ClaimIndex, s: SentenceFacts): Candidate[] {
     if (bestDoc[c]! < 0) continue;
     let hit = 0;
     const vocab = claimTerms[c]!;
-    for (const id of s.termIds) if (vocab.has(id)) hit += bm25.idf[id]!;
+    s.termIds.forEach((id, q) => {
+      if (vocab.has(id)) hit += bm25.idf[id]! * s.termWeights[q]!;
+    });
     const covQ = mass > 0 ? hit / mass : 0;
     const cov = bestCov[c]!;
     out.push({ claim: c, doc: bestDoc[c]!, cov, covQ, lex: cov ** LEX_ALPHA * covQ ** (1 - LEX_ALPHA) });
@@ -213,6 +248,8 @@ function judge(index: ClaimIndex, s: SentenceFacts, cand: Candidate): Verdict {
   let raw = cand.lex;
   let bonus = 0;
   const why: string[] = [];
+  if (s.onTopic === 0) raw *= OFF_STORY_FACTOR;
+  else if (s.onTopic === 1) raw *= GENERIC_STORY_FACTOR;
 
   // Terms that agreed, as the sentence wrote them; terms whose spans touch (only spaces between)
   // are grouped into one phrase.
@@ -261,7 +298,10 @@ function judge(index: ClaimIndex, s: SentenceFacts, cand: Candidate): Verdict {
       const other: string[] = [];
       for (const x of counted) {
         const label = quoteSpan(s.text, x.n.start, x.n.end);
-        if (claim.numbers.some((m) => numbersAgree(x.n, m))) agree.push(label);
+        // A count agrees when the value does and it counts the same thing, as far as the words
+        // after it tell ("two men" is not "two stations").
+        const sameThing = (m: IndexedClaim['numbers'][number]): boolean => x.units.length === 0 || m.units.size === 0 || x.units.some((u) => m.units.has(u));
+        if (claim.numbers.some((m) => numbersAgree(x.n, m) && sameThing(m))) agree.push(label);
         else if (claim.numbers.some((m) => x.units.some((u) => m.units.has(u)))) conflictSameUnit.push(label);
         else other.push(label);
       }
@@ -298,6 +338,12 @@ function judge(index: ClaimIndex, s: SentenceFacts, cand: Candidate): Verdict {
           // A city agrees when it is the claim's city, or the claim names only its country (a
           // Montreal sentence is not the Toronto claim, though both are in Canada).
           ok = claim.cities.has(e.info.key) || (claim.namedCountries.has(country) && !claim.cityCountries.has(country));
+        } else if (e.info.kind === 'alias') {
+          // An alias only says which country: it agrees when it is the claim's own, contradicts a
+          // claim about another country, and is neutral otherwise.
+          if (claim.aliases.has(e.info.key)) ok = true;
+          else if (claim.countries.has(country)) continue;
+          else ok = false;
         } else {
           ok = claim.countries.has(country);
         }
@@ -308,23 +354,22 @@ function judge(index: ClaimIndex, s: SentenceFacts, cand: Candidate): Verdict {
         why.push(`place agrees: ${unique(agree).join(', ')}`);
       }
       if (differ.length) {
-        raw *= agree.length ? PLACE_PARTLY_FACTOR : PLACE_CONFLICT_FACTOR;
+        // Mostly about other places ("Hungary … with Austria, Slovakia and Slovenia") is closer to
+        // a conflict than one extra place is.
+        const ud = unique(differ).length;
+        const ua = unique(agree).length;
+        raw *= ua === 0 ? PLACE_CONFLICT_FACTOR : ud > ua ? PLACE_MOSTLY_OTHER_FACTOR : PLACE_PARTLY_FACTOR;
         why.push(`other place: ${unique(differ).join(', ')}`);
       }
     }
   }
 
-  // Names of people and organisations.
-  const names = s.entities.filter((e) => e.info.kind === 'other');
+  // Names of people and organisations: agreement only. Names that belong to several claims
+  // ("Fuzhou") cannot say that a sentence is about another claim.
+  const names = s.entities.filter((e) => e.info.kind === 'other' && claim.others.has(e.info.key));
   if (names.length) {
-    const agree = names.filter((e) => claim.others.has(e.info.key));
-    if (agree.length) {
-      bonus += NAME_AGREE_BONUS;
-      why.push(`name agrees: ${unique(agree.map((e) => quoteSpan(s.text, e.start, e.end))).join(', ')}`);
-    } else if (claim.others.size > 0) {
-      raw *= NAME_CONFLICT_FACTOR;
-      why.push(`other name: ${unique(names.map((e) => quoteSpan(s.text, e.start, e.end))).join(', ')}`);
-    }
+    bonus += NAME_AGREE_BONUS;
+    why.push(`name agrees: ${unique(names.map((e) => quoteSpan(s.text, e.start, e.end))).join(', ')}`);
   }
 
   const negated = a.negated !== (index.docNegated[cand.doc] === 1);

@@ -124,7 +124,15 @@ export function fixtureDataset(): Dataset {
     ],
     terms: [
       { text: '110 Overseas', lang: 'en', kind: 'report', refs: [] },
+      { text: 'secret police station', lang: 'en', kind: 'topic', refs: ['CA'] },
+      { text: 'Chinese police station', lang: 'en', kind: 'topic', refs: ['CA'] },
+      { text: '中国警察站', lang: 'zh-Hans', kind: 'topic', refs: ['CA'] },
+      { text: '秘密警察站', lang: 'zh-Hans', kind: 'topic', refs: ['CA'] },
+      { text: 'Polizeistationen im Ausland', lang: 'de', kind: 'topic', refs: ['CA'] },
+      { text: 'Chen Jinping', lang: 'en', kind: 'person', refs: ['CG'] },
       { text: '陈金平', lang: 'zh-Hans', kind: 'person', refs: ['CG'] },
+      { text: 'police station', lang: 'en', kind: 'generic', refs: [] },
+      { text: 'contact point', lang: 'en', kind: 'generic', refs: [] },
     ],
   });
 }
