@@ -59,7 +59,11 @@ const Timestamp = v.pipe(
     /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)$/,
     'expected an ISO 8601 date-time with a time zone',
   ),
-  v.check((s) => !Number.isNaN(Date.parse(s)), 'not a real date-time'),
+  v.check((s) => {
+    // Date.parse rolls 31 February over into March, so check the day against the month.
+    const [y, m, d] = s.slice(0, 10).split('-').map(Number) as [number, number, number];
+    return d <= new Date(Date.UTC(y, m, 0)).getUTCDate() && !Number.isNaN(Date.parse(s));
+  }, 'not a real date-time'),
 );
 
 const Offset = v.pipe(v.number(), v.integer('offsets are integers'), v.minValue(0, 'offsets are not negative'));

@@ -4,6 +4,7 @@
 // leading whitespace) is prefixed with an apostrophe, as the OWASP CSV injection guidance
 // recommends: https://owasp.org/www-community/attacks/CSV_Injection
 // Pure: no DOM, no Node modules.
+import { VERDICT_LABELS, type Annotation } from '../annotation/model';
 
 /** Record separator; RFC 4180 prescribes CRLF and Excel expects it. */
 export const CSV_LINE_BREAK = '\r\n';
@@ -32,4 +33,34 @@ export function csvCell(value: string): string {
 /** A whole CSV document (CRLF line breaks, trailing CRLF) from rows of cells. */
 export function toCsv(rows: string[][]): string {
   return rows.map((row) => row.map(csvCell).join(',') + CSV_LINE_BREAK).join('');
+}
+
+/** Column headers of the annotations CSV, in order. */
+export const ANNOTATION_CSV_HEADER = [
+  'id', 'page_url', 'page_title', 'quote', 'verdict', 'note', 'note_format', 'citations', 'claim_id', 'tags',
+  'author', 'organisation', 'author_url', 'created', 'modified',
+] as const;
+
+/** Annotations as CSV rows (header first); lists are joined with " | ", verdicts use their labels. */
+export function annotationCsvRows(annotations: readonly Annotation[]): string[][] {
+  return [
+    [...ANNOTATION_CSV_HEADER],
+    ...annotations.map((a) => [
+      a.id,
+      a.pageUrl,
+      a.pageTitle,
+      a.selectors.quote.exact,
+      a.verdict ? VERDICT_LABELS[a.verdict] : '',
+      a.note,
+      a.noteFormat,
+      a.citations.map((c) => c.url).join(' | '),
+      a.claimId ?? '',
+      a.tags.join(' | '),
+      a.author.name,
+      a.author.organisation ?? '',
+      a.author.url ?? '',
+      a.created,
+      a.modified,
+    ]),
+  ];
 }
