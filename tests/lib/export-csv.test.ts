@@ -57,3 +57,25 @@ describe('toCsv', () => {
     expect(toCsv([])).toBe('');
   });
 });
+
+describe('annotationCsvRows', () => {
+  it('writes one row per annotation with labels and joined lists, safe to open in a spreadsheet', async () => {
+    const { annotationCsvRows, ANNOTATION_CSV_HEADER } = await import('../../lib/export/csv');
+    const rows = annotationCsvRows([
+      {
+        id: 'urn:uuid:2f1c7a52-8a4e-4b8e-9a51-6f0f5b7f9b10', pageUrl: 'https://news.example.org/a', pageTitle: 'T',
+        created: '2024-05-01T10:00:00.000Z', modified: '2024-05-01T10:00:00.000Z', verdict: 'mostly-accurate',
+        note: '=HYPERLINK("http://evil.example","click")', noteFormat: 'text',
+        citations: [{ url: 'https://a.example/1' }, { url: 'https://b.example/2' }], tags: ['x', 'y'],
+        author: { name: 'Ana' }, selectors: { quote: { exact: 'quoted, "text"', prefix: '', suffix: '' } }, pageTextHash: null,
+      },
+    ]);
+    expect(rows[0]).toEqual([...ANNOTATION_CSV_HEADER]);
+    const back = parse(toCsv(rows));
+    expect(back[1]).toEqual([
+      'urn:uuid:2f1c7a52-8a4e-4b8e-9a51-6f0f5b7f9b10', 'https://news.example.org/a', 'T', 'quoted, "text"', 'Mostly accurate',
+      `'=HYPERLINK("http://evil.example","click")`, 'text', 'https://a.example/1 | https://b.example/2', '', 'x | y', 'Ana', '', '',
+      '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z',
+    ]);
+  });
+});
