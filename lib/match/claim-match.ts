@@ -74,6 +74,7 @@ const ENTITY_TERM_WEIGHT = 0.5;
 const OFF_STORY_FACTOR = 0.35;
 /** Only words the story shares with everyday news ("police station", "Chinese"). */
 const GENERIC_STORY_FACTOR = 0.7;
+const MAX_BONUS = NUMBER_AGREE_BONUS + PLACE_AGREE_BONUS + NAME_AGREE_BONUS;
 /** Logistic calibration: raw score → 0..1, 0.5 at CALIBRATION_MID. */
 const CALIBRATION_MID = 0.36;
 const CALIBRATION_SLOPE = 14;
@@ -187,8 +188,12 @@ function readSentence(index: ClaimIndex, text: string, lang?: TextLang): Sentenc
   return { text, a, termIds, termWeights, numbers, entities, onTopic };
 }
 
-function lexicalCandidates(index: ClaimIndex, s: SentenceFacts): Candidate[] {
-  const { bm25, docClaim, claimTerms } = index;
+function topicFactor(s: SentenceFacts): number {
+  return s.onTopic === 2 ? 1 : s.onTopic === 1 ? GENERIC_STORY_FACTOR : OFF_STORY_FACTOR;
+}
+
+function lexicalCandidates(index: ClaimIndex, s: SentenceFacts, explain = false): Candidate[] {
+  const { bm25, docClaim } = index;
   const scores = index.scratchScores;
   const touched = index.scratchTouched;
   const count = scoreBm25(bm25, s.termIds, scores, touched, s.termWeights);
@@ -205,28 +210,29 @@ function lexicalCandidates(index: ClaimIndex, s: SentenceFacts): Candidate[] {
     }
   }
   // Sentence mass: idf of known terms, a fixed share of the top idf for unknown words (numbers aside).
-  let maxIdf = 0;
-  for (let i = 0; i < bm25.idf.length; i++) if (bm25.idf[i]! > maxIdf) maxIdf = bm25.idf[i]!;
+  const maxIdf = index.maxIdf;
   const knownTerms = new Set<string>();
   let mass = 0;
-  s.termIds.forEach((id, q) => {
-    mass += bm25.idf[id]! * s.termWeights[q]!;
-  });
+  for (let q = 0; q < s.termIds.length; q++) mass += bm25.idf[s.termIds[q]!]! * s.termWeights[q]!;
   for (const term of s.a.terms) {
     if (bm25.vocab.has(term) || term.startsWith('#') || knownTerms.has(term)) continue;
     knownTerms.add(term);
     mass += UNKNOWN_TERM_IDF_SHARE * maxIdf;
   }
+  const hits = new Float64Array(index.claims.length);
+  for (let q = 0; q < s.termIds.length; q++) {
+    const id = s.termIds[q]!;
+    const w = bm25.idf[id]! * s.termWeights[q]!;
+    for (const c of index.termClaims[id]!) hits[c]! += w;
+  }
   const out: Candidate[] = [];
+  const topic = topicFactor(s);
   for (let c = 0; c < index.claims.length; c++) {
     if (bestDoc[c]! < 0) continue;
-    let hit = 0;
-    const vocab = claimTerms[c]!;
-    s.termIds.forEach((id, q) => {
-      if (vocab.has(id)) hit += bm25.idf[id]! * s.termWeights[q]!;
-    });
-    const covQ = mass > 0 ? hit / mass : 0;
     const cov = bestCov[c]!;
+    // covQ ≤ 1, so this bounds the final score: most claims of most sentences stop here.
+    if (!explain && logistic(cov ** LEX_ALPHA * topic + MAX_BONUS) < CLAIM_MATCH_THRESHOLD) continue;
+    const covQ = mass > 0 ? hits[c]! / mass : 0;
     out.push({ claim: c, doc: bestDoc[c]!, cov, covQ, lex: cov ** LEX_ALPHA * covQ ** (1 - LEX_ALPHA) });
   }
   out.sort((x, y) => y.lex - x.lex);
@@ -384,7 +390,10 @@ function unique(list: string[]): string[] {
 function matchFacts(index: ClaimIndex, s: SentenceFacts, limit: number): ClaimMatch[] {
   if (s.termIds.length === 0) return [];
   const out: ClaimMatch[] = [];
+  const topic = topicFactor(s);
   for (const cand of lexicalCandidates(index, s)) {
+    // Agreement can add at most MAX_BONUS: skip the detailed checks for claims that cannot pass.
+    if (logistic(cand.lex * topic + MAX_BONUS) < CLAIM_MATCH_THRESHOLD) continue;
     const v = judge(index, s, cand);
     const score = logistic(v.raw);
     if (score < CLAIM_MATCH_THRESHOLD) continue;
@@ -408,7 +417,7 @@ export function matchClaims(index: ClaimIndex, text: string, opts: MatchOptions 
 export function explainClaims(index: ClaimIndex, text: string, opts: MatchOptions = {}): { claimId: string; lex: number; cov: number; covQ: number; raw: number; score: number; why: string[] }[] {
   const s = readSentence(index, text, opts.lang);
   if (s.termIds.length === 0) return [];
-  return lexicalCandidates(index, s).map((cand) => {
+  return lexicalCandidates(index, s, true).map((cand) => {
     const v = judge(index, s, cand);
     return { claimId: index.claims[cand.claim]!.id, lex: cand.lex, cov: cand.cov, covQ: cand.covQ, raw: v.raw, score: logistic(v.raw), why: v.why };
   }).sort((x, y) => y.raw - x.raw);
