@@ -88,12 +88,13 @@ function applyEdits(text: string, edits: Edit[]): { text: string; map: (x: numbe
     last = e.at + e.cut;
   }
   out += text.slice(last);
+  // Text inserted exactly at a passage boundary lies outside the passage.
   const map = (x: number, side: 'start' | 'end'): number => {
     let shift = 0;
     for (const e of sorted) {
-      if (x < e.at || (x === e.at && side === 'start')) break;
+      if (x < e.at || (x === e.at && side === 'end')) break;
       if (x >= e.at + e.cut) shift += e.insert.length - e.cut;
-      else return e.at + shift + (side === 'start' ? 0 : e.insert.length);
+      else return e.at + shift + (side === 'start' ? e.insert.length : 0);
     }
     return x + shift;
   };

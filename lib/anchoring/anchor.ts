@@ -417,7 +417,7 @@ function findSites(text: string, quote: TextQuote, maxErrors: number, index: Qgr
     const s = seeds[i]!;
     if (s - current.to <= tolerance) {
       current.to = s;
-      if (s !== seeds[i - 1]) current.support++;
+      current.support++; // one per q-gram the site shares with quote + context
     } else {
       clusters.push(current);
       current = { from: s, to: s, support: 1 };
