@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildClaimIndex, checkText, CLAIM_MATCH_THRESHOLD, matchClaims, type ClaimMatch } from '../../lib/match/claim-match';
-import { analyseText, numbersAgree } from '../../lib/match/claim-index';
+import { analyseText, claimPhrasings, numbersAgree, toPieces } from '../../lib/match/claim-index';
 import { fixtureDataset } from './claim-match-fixture';
 
 const index = buildClaimIndex(fixtureDataset());
@@ -152,5 +152,24 @@ describe('checkText', () => {
 
   it('returns nothing for blank text', () => {
     expect(checkText(index, ' \n\n ')).toEqual([]);
+  });
+});
+
+describe('tokenisation', () => {
+  it('splits spaced scripts exactly as Intl.Segmenter does (the fast path is not a different tokeniser)', () => {
+    const texts = [
+      ...fixtureDataset().claims.flatMap((c) => claimPhrasings(c).map((p) => p.text)),
+      "U.S. officials, e.g. the FBI, counted 1,000 or 2.5 million; 230k isn't l'Irlande's 100+ ~50 a,b co-op x_y",
+      'Ελληνικά: η αστυνομία — «Полиция» закрыла 2 участка!',
+      'Hello!! (really?) — yes… “quoted” ‘single’ 12:30 3.14.15',
+    ];
+    for (const text of texts) expect(toPieces(text).pieces).toEqual(toPieces(text, 'und', true).pieces);
+  });
+
+  it('makes CJK bigrams and keeps spans in the original text', () => {
+    const text = '陳金平被判刑';
+    const a = analyseText(text);
+    expect(a.terms).toEqual(['陈金', '金平', '平被', '被判', '判刑']);
+    expect(a.termStart.map((s, i) => text.slice(s, a.termEnd[i]))).toEqual(['陳金', '金平', '平被', '被判', '判刑']);
   });
 });
