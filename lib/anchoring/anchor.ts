@@ -4,27 +4,34 @@
  *  1. position — the stored TextPositionSelector still holds the exact quote and the page text hash
  *     is unchanged;
  *  2. quote    — prefix + exact + suffix, which describe() made unique, still occurs exactly once
- *     (reported as 'position' when that is where the stored position points); failing that, exact
- *     occurrences of the quote alone, scored on their context;
- *  3. fuzzy    — approximate occurrences (approx-string-match, Myers' bit-parallel algorithm, as in
- *     Hypothesis' match-quote.ts) scored on quote, prefix and suffix similarity and on the distance
- *     from the stored position.
+ *     (reported as 'position' when that is where the stored position points);
+ *  3. scored candidates — exact occurrences of the quote, plus approximate ones (approx-string-match,
+ *     Myers' bit-parallel algorithm, as in Hypothesis' match-quote.ts) at the sites where quote and
+ *     context recur and near the stored position, each scored on quote, prefix and suffix similarity
+ *     and distance from the stored position. The winner is reported as 'quote' if exact, else 'fuzzy'.
  *
  * A candidate is accepted only when its score reaches MIN_SCORE, it carries enough agreeing text
- * (MIN_EVIDENCE_CHARS, so a short common phrase with rewritten surroundings is not trusted), and no
- * other distinct candidate scores within AMBIGUITY_MARGIN of it. Otherwise the annotation is an
- * orphan: never attached to the wrong passage. Position alone never separates duplicates (its weight
- * is below the margin).
+ * (MIN_EVIDENCE_CHARS, so a short common phrase with rewritten surroundings is not trusted; a short
+ * quote also needs both sides of its context), no other distinct candidate scores within
+ * AMBIGUITY_MARGIN of it, and, when describe() had to grow the context to single the passage out
+ * from a look-alike, the outer context that told them apart still matches. Otherwise the annotation
+ * is an orphan with a reason. Position alone never separates duplicates (its weight is below the
+ * margin). The start and end of the text count as context (a page's first sentence is not a later
+ * copy of it).
+ *
+ * Known limit: a look-alike that is closer to the stored selectors than what an edit left of the
+ * passage wins (e.g. in text that repeats one sentence several times in a row, a few changed
+ * characters make the neighbouring copy the better match). Real pages rarely do this; the property
+ * tests in tests/lib/anchoring-anchor.test.ts exclude only that case.
  *
  * Offsets use the coordinate system documented in describe.ts. Pure: no DOM.
  *
- * To find approximate occurrences in a large page without scanning it once per annotation, an
- * anchorer built for one text keeps a sampled q-gram index (every QGRAM_STEP-th position, QGRAM_CHARS
- * long). Every intact QGRAM_CHARS + QGRAM_STEP - 1 characters of the quote yield a seed; seeds are
- * clustered into windows and each window is verified with approx-string-match. Exact occurrences of
- * quotes of at least that length are therefore always found; approximate ones whenever their edits
- * leave one such stretch intact (true of real edits, which cluster; a quote damaged every few
- * characters is not found and becomes an orphan, the safe failure).
+ * To find candidates in a large page without scanning it once per annotation, an anchorer built for
+ * one text keeps a sampled q-gram index (the hash of every QGRAM_STEP-th QGRAM_CHARS-long stretch).
+ * The q-grams of prefix + exact + suffix give seeds; seeds are clustered into sites ranked by how
+ * many q-grams they share, and the best sites are searched with approx-string-match. Any string of
+ * at least MIN_INDEXED_CHARS contains a sampled q-gram, so exact occurrences are always found (or,
+ * when a q-gram is too common to index usefully, found with indexOf).
  */
 import approxSearch from 'approx-string-match';
 import type { TextPosition, TextQuote } from '../annotation/model';

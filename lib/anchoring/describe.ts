@@ -10,7 +10,8 @@
  * Prefix and suffix are at least CONTEXT_MIN_CHARS long (less only at the ends of the text) and
  * grow until prefix + exact + suffix occurs once in the text, so the quote alone can tell the
  * passage from its duplicates; if no context up to CONTEXT_GROW_MAX_CHARS makes it unique, the
- * result says so (`unique: false`) and anchoring will rely on the position.
+ * result says so (`unique: false`): such an annotation re-anchors by position while the page text
+ * is unchanged (same hash) and is an orphan once the page changes.
  */
 import type { TextPosition, TextQuote } from '../annotation/model';
 import { MAX_QUOTE_CHARS } from '../annotation/model';
