@@ -43,6 +43,8 @@ export default defineConfig({
       'previous-mention': { suggested_key: { default: 'Alt+Shift+P' }, description: '__MSG_cmdPrevious__' },
       'open-card': { suggested_key: { default: 'Alt+Shift+O' }, description: '__MSG_cmdOpen__' },
       'toggle-highlights': { suggested_key: { default: 'Alt+Shift+H' }, description: '__MSG_cmdToggle__' },
+      // Browsers allow four suggested shortcuts; readers assign this one themselves.
+      'annotate-selection': { description: '__MSG_cmdAnnotate__' },
     },
     browser_specific_settings:
       browser === 'firefox'

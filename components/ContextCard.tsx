@@ -2,6 +2,7 @@
  * The in-page context card: a labelled dialog next to (never over) the words it explains, inside the
  * viewport, following scroll and resize.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { OpenCardRequest } from '@/entrypoints/content/ui-api';
 import { RecordView } from './RecordView';
@@ -31,17 +32,35 @@ export function placeCard(anchor: DOMRect, cardHeight: number, viewport: { width
   return { left, top: anchor.top - CARD_GAP_PX - height, maxHeight: Math.max(80, above), side: 'above' };
 }
 
-export function ContextCard({ request, onClose, onReportError }: { request: OpenCardRequest; onClose: () => void; onReportError: () => void }) {
+/**
+ * A labelled, non-modal dialog placed beside an anchor rectangle (never over it), inside the
+ * viewport, following scroll and resize; Escape closes it. Focus moves in when opened by keyboard.
+ */
+export function FloatingDialog({
+  anchor,
+  identity,
+  labelledBy,
+  focusOnOpen,
+  onClose,
+  children,
+}: {
+  anchor: () => DOMRect | null;
+  identity: unknown;
+  labelledBy: string;
+  focusOnOpen: boolean;
+  onClose: () => void;
+  children: ComponentChildren;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const [placement, setPlacement] = useState<CardPlacement | null>(null);
 
   useLayoutEffect(() => {
     const place = () => {
-      const anchor = request.anchor();
+      const rect = anchor();
       const el = ref.current;
-      if (!anchor || !el) return;
-      setPlacement(placeCard(anchor, el.scrollHeight, { width: window.innerWidth, height: window.innerHeight }));
+      if (!rect || !el) return;
+      setPlacement(placeCard(rect, el.scrollHeight, { width: window.innerWidth, height: window.innerHeight }));
     };
     place();
     let frame = 0;
@@ -56,26 +75,25 @@ export function ContextCard({ request, onClose, onReportError }: { request: Open
       window.removeEventListener('scroll', onMove, { capture: true });
       window.removeEventListener('resize', onMove);
     };
-  }, [request]);
+  }, [identity]);
 
-  // A hidden element cannot take focus: move focus in once the card is placed and visible.
-  const focused = useRef<OpenCardRequest | null>(null);
+  // A hidden element cannot take focus: move focus in once the dialog is placed and visible.
+  const focused = useRef<unknown>(null);
   useEffect(() => {
-    if (request.fromKeyboard && placement && focused.current !== request) {
-      focused.current = request;
-      closeRef.current?.focus();
+    if (focusOnOpen && placement && focused.current !== identity) {
+      focused.current = identity;
+      const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? closeRef.current;
+      first?.focus();
     }
-  }, [request, placement]);
+  }, [identity, placement]);
 
-  const headingId = 'sw-card-heading';
-  const context = request.context;
   return (
     <div
       ref={ref}
       class="sw-card"
       role="dialog"
       aria-modal="false"
-      aria-labelledby={headingId}
+      aria-labelledby={labelledBy}
       style={
         placement
           ? { left: `${placement.left}px`, top: `${placement.top}px`, maxHeight: `${placement.maxHeight}px`, visibility: 'visible' }
@@ -94,6 +112,16 @@ export function ContextCard({ request, onClose, onReportError }: { request: Open
           ×
         </button>
       </header>
+      {children}
+    </div>
+  );
+}
+
+export function ContextCard({ request, onClose, onReportError }: { request: OpenCardRequest; onClose: () => void; onReportError: () => void }) {
+  const headingId = 'sw-card-heading';
+  const context = request.context;
+  return (
+    <FloatingDialog anchor={request.anchor} identity={request} labelledBy={headingId} focusOnOpen={request.fromKeyboard} onClose={onClose}>
       <p class="sw-mention">
         {t('aboutMention')} <q>{request.mentionText}</q>
       </p>
@@ -113,6 +141,6 @@ export function ContextCard({ request, onClose, onReportError }: { request: Open
           {t('reportError')}
         </button>
       </footer>
-    </div>
+    </FloatingDialog>
   );
 }

@@ -53,3 +53,29 @@ a{color:#1d4f9c}
  .sw-card-footer{border-color:#444}
 }
 `;
+
+/** Annotation editor, adder button and toast (same shadow root). */
+export const ANNOTATION_CSS = `
+.sw-editor label{display:block;margin:6px 0;font-size:13px}
+.sw-editor textarea,.sw-editor input[type=text],.sw-editor input[type=search],.sw-editor select{display:block;width:100%;font:inherit;font-size:13px;padding:4px 6px;border:1px solid #8c8c8c;border-radius:4px;background:#fff;color:#1b1b1b}
+.sw-editor fieldset{border:1px solid #d0d0d0;border-radius:6px;margin:6px 0;padding:4px 8px}
+.sw-editor legend{font-size:13px;font-weight:600}
+.sw-inline{display:flex !important;gap:6px;align-items:flex-start}
+.sw-verdicts{display:grid;grid-template-columns:1fr 1fr}
+.sw-source-picks{max-height:140px;overflow:auto;font-size:12px}
+.sw-row{display:flex;gap:8px;margin-top:8px;flex-wrap:wrap}
+.sw-row button,.sw-toast button{font:inherit;font-size:13px;padding:4px 10px;border-radius:6px;border:1px solid #8c8c8c;background:#f2f2f2;color:#1b1b1b;cursor:pointer}
+.sw-primary{background:#1d4f9c !important;color:#fff !important;border-color:#1d4f9c !important}
+.sw-quote{font-style:normal;color:#333}
+.sw-adder{position:fixed;z-index:2147483646;font:600 13px/1 system-ui,sans-serif;padding:6px 10px;border-radius:16px;border:1px solid #176b3a;background:#d5f5e3;color:#0b3d20;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.2)}
+.sw-toast{position:fixed;z-index:2147483646;bottom:16px;inset-inline-start:16px;display:flex;gap:8px;align-items:center;background:#1e1f22;color:#fff;padding:8px 12px;border-radius:8px;font:13px system-ui,sans-serif}
+.sw-verdict-accurate,.sw-verdict-mostly-accurate{color:#176b3a;background:#e3f7ea}
+.sw-verdict-missing-context,.sw-verdict-unproven{color:#6b5400;background:#fff7d1}
+.sw-verdict-misleading,.sw-verdict-false{color:#8a1f0a;background:#ffe9e4}
+.sw-note p{margin:4px 0}
+@media (prefers-color-scheme:dark){
+ .sw-editor textarea,.sw-editor input[type=text],.sw-editor input[type=search],.sw-editor select{background:#2a2b2f;color:#ececec;border-color:#6b6b6b}
+ .sw-row button{background:#333;color:#ececec}
+ .sw-quote{color:#dedede}
+}
+`;

@@ -4,6 +4,8 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { Claim, Dataset, Denial, GovResponse, Report, Source, Station, Term } from './dataset/schema';
+import type { Annotation } from './annotation/model';
+import { siteOf } from './annotation/page-url';
 
 export const DB_NAME = 'stationwatch';
 
@@ -28,6 +30,32 @@ export interface BackupRow {
   payload: string;
 }
 
+/** An annotation as stored: the model plus fields indexed for the side panel's filters. */
+export interface AnnotationRow extends Annotation {
+  site: string;
+}
+
+/** Tables that hold the user's own work; each migration backs them up first. */
+export const USER_TABLES = ['annotations'] as const;
+
+/** Schema per version. A new version only adds to this list, with an upgrade when rows change shape. */
+export const DB_VERSIONS: Record<number, Record<string, string>> = {
+  1: {
+    datasetMeta: '&slot',
+    sources: '&id',
+    reports: '&id',
+    stations: '&id, countryCode',
+    responses: '&id, countryCode, date',
+    denials: '&id, date',
+    claims: '&id, status',
+    terms: '++key, lang, kind',
+    backups: '++id, createdAt',
+  },
+  2: {
+    annotations: '&id, pageUrl, site, verdict, *tags, created, modified, claimId',
+  },
+};
+
 export class StationwatchDb extends Dexie {
   datasetMeta!: Table<DatasetMetaRow, string>;
   sources!: Table<Source, string>;
@@ -38,21 +66,37 @@ export class StationwatchDb extends Dexie {
   claims!: Table<Claim, string>;
   terms!: Table<Term & { key?: number }, number>;
   backups!: Table<BackupRow, number>;
+  annotations!: Table<AnnotationRow, string>;
 
-  constructor(name = DB_NAME) {
+  constructor(name = DB_NAME, upToVersion = Math.max(...Object.keys(DB_VERSIONS).map(Number))) {
     super(name);
-    this.version(1).stores({
-      datasetMeta: '&slot',
-      sources: '&id',
-      reports: '&id',
-      stations: '&id, countryCode',
-      responses: '&id, countryCode, date',
-      denials: '&id, date',
-      claims: '&id, status',
-      terms: '++key, lang, kind',
-      backups: '++id, createdAt',
-    });
+    for (let version = 1; version <= upToVersion; version++) {
+      const stores = DB_VERSIONS[version]!;
+      const declared = this.version(version).stores(stores);
+      // A copy of the user's work is written inside the upgrade transaction, before anything changes.
+      if (version > 1) declared.upgrade((tx) => backupUserTables(tx, `before upgrade to schema v${version}`));
+    }
   }
+}
+
+async function backupUserTables(tx: import('dexie').Transaction, reason: string): Promise<void> {
+  const payload: Record<string, unknown[]> = {};
+  for (const name of USER_TABLES) {
+    const table = tx.db.tables.find((t) => t.name === name);
+    if (table) payload[name] = await tx.table(name).toArray();
+  }
+  await tx.table('backups').add({ createdAt: new Date().toISOString(), reason, payload: JSON.stringify(payload) });
+}
+
+/** Adds the indexed fields of a stored annotation. */
+export function toAnnotationRow(annotation: Annotation): AnnotationRow {
+  return { ...annotation, site: siteOf(annotation.pageUrl) };
+}
+
+/** The annotation without storage-only fields. */
+export function fromAnnotationRow(row: AnnotationRow): Annotation {
+  const { site: _site, ...annotation } = row;
+  return annotation;
 }
 
 const DATASET_TABLES = ['datasetMeta', 'sources', 'reports', 'stations', 'responses', 'denials', 'claims', 'terms'] as const;

@@ -4,6 +4,8 @@
  */
 export const DETECTOR_STORAGE_KEY = 'detector';
 export const SETTINGS_STORAGE_KEY = 'settings';
+/** Page keys (URL without fragment) that have annotations, kept by the background. */
+export const ANNOTATED_PAGES_STORAGE_KEY = 'annotatedPages';
 
 export interface StoredDetector {
   datasetVersion: string;

@@ -53,6 +53,32 @@ export const BackgroundRequests = {
   'feed-update-now': v.object({}),
   /** Options: settings were saved; re-arm the feed schedule. */
   'settings-changed': v.object({}),
+  /** The dataset's claims and sources for the annotation editor's pickers. */
+  'editor-pickers': v.object({}),
+  /** Content script: the annotations of the sender's own page (the page is taken from the sender, not the body). */
+  'page-annotations': v.object({}),
+  /** Save (insert or replace) one annotation; a content script only for its own page. */
+  'annotation-save': v.object({ annotation: v.unknown() }),
+  /** Delete one annotation; a content script only on its own page. Returns the deleted one (undo). */
+  'annotation-delete': v.object({ id: v.pipe(v.string(), v.maxLength(500)) }),
+  /** Extension pages: search and filter all annotations. */
+  'annotations-query': v.object({
+    query: v.object({
+      text: v.optional(Str(500)),
+      verdict: v.optional(Str(40)),
+      tag: v.optional(Str(100)),
+      site: v.optional(Str(253)),
+      from: v.optional(Str(10)),
+      to: v.optional(Str(10)),
+      pageUrl: v.optional(Str(8192)),
+    }),
+  }),
+  /** Extension pages: add or replace many annotations at once (an import), all or nothing. */
+  'annotations-import': v.object({ annotations: v.pipe(v.array(v.unknown()), v.maxLength(100_000)) }),
+  /** Options: everything the user made (settings and annotations) as one JSON document. */
+  'backup-export': v.object({}),
+  /** Options: restore a backup, all or nothing. */
+  'backup-import': v.object({ backup: v.unknown() }),
   /** Any context: open one of our pages in a tab (a page cannot link to extension URLs itself). */
   'open-extension-page': v.object({
     page: v.picklist(['about', 'options', 'checker']),
@@ -73,6 +99,14 @@ export const MESSAGE_ACCESS: Record<BackgroundRequestName, ReadonlyArray<'conten
   'feed-update-now': ['extension'],
   'settings-changed': ['extension'],
   'open-extension-page': ['content', 'extension'],
+  'editor-pickers': ['content', 'extension'],
+  'page-annotations': ['content'],
+  'annotation-save': ['content', 'extension'],
+  'annotation-delete': ['content', 'extension'],
+  'annotations-query': ['extension'],
+  'annotations-import': ['extension'],
+  'backup-export': ['extension'],
+  'backup-import': ['extension'],
 };
 
 export interface DatasetInfo {
@@ -97,6 +131,14 @@ export interface BackgroundResponses {
   'feed-update-now': { ok: boolean; message: string };
   'settings-changed': { ok: true };
   'open-extension-page': { ok: true };
+  'editor-pickers': import('../components/AnnotationEditor').EditorOptions;
+  'page-annotations': import('./annotation/model').Annotation[];
+  'annotation-save': import('./annotation/model').Annotation;
+  'annotation-delete': import('./annotation/model').Annotation | null;
+  'annotations-query': import('./annotation/model').Annotation[];
+  'annotations-import': { added: number; replaced: number };
+  'backup-export': import('./annotation/backup').Backup;
+  'backup-import': { annotations: number; settings: boolean };
 }
 
 /** The envelope on the wire; `error` replaces `data` when the background refused or failed. */
@@ -120,6 +162,14 @@ export const TabCommands = {
   'settings-changed': v.object({}),
   /** Return this frame's findings (the side panel asks when it opens). */
   'get-findings': v.object({}),
+  /** Open the annotation editor on the current selection (context menu, keyboard command). */
+  'annotate-selection': v.object({}),
+  /** Annotations of this page changed elsewhere: reload and re-anchor them. */
+  'annotations-changed': v.object({}),
+  /** Which of this page's annotations are anchored and which are orphans. */
+  'annotation-status': v.object({}),
+  /** Scroll to an annotation and flash it. */
+  'jump-annotation': v.object({ id: v.pipe(v.string(), v.maxLength(500)) }),
 } as const;
 export type TabCommandName = keyof typeof TabCommands;
 
@@ -137,9 +187,8 @@ export function validateBackgroundRequest(
   if (!raw || typeof raw !== 'object') return { ok: false, error: 'message is not an object' };
   const { to, name, body } = raw as Partial<BackgroundEnvelope>;
   if (to !== 'background') return { ok: false, error: 'message is not addressed to the background' };
-  if (typeof name !== 'string' || !Object.hasOwn(BackgroundRequests, name)) {
-    return { ok: false, error: `unknown message ${JSON.stringify(String(name).slice(0, 60))}` };
-  }
+  if (typeof name !== 'string') return { ok: false, error: 'message has no name' };
+  if (!Object.hasOwn(BackgroundRequests, name)) return { ok: false, error: `unknown message ${JSON.stringify(name.slice(0, 60))}` };
   const allowed = MESSAGE_ACCESS[name as BackgroundRequestName];
   if (senderKind === 'other' || !allowed.includes(senderKind)) {
     return { ok: false, error: `message ${name} is not allowed from this sender` };

@@ -10,6 +10,8 @@ export const SettingsSchema = v.object({
   discreet: v.boolean(),
   /** Highlights on or off (keyboard toggle); detection still runs. */
   highlights: v.boolean(),
+  /** Fact-checkers: show a small "Annotate" button next to selected text. */
+  annotateButton: v.boolean(),
   /** Hostnames where the extension does nothing. */
   disabledSites: v.pipe(v.array(v.pipe(v.string(), v.maxLength(253))), v.maxLength(5000)),
   /** Signed dataset feed; empty means never fetch anything. */
@@ -26,6 +28,7 @@ export const DEFAULT_SETTINGS: Settings = {
   paused: false,
   discreet: false,
   highlights: true,
+  annotateButton: false,
   disabledSites: [],
   feedUrl: '',
   author: { name: '', organisation: '', url: '' },

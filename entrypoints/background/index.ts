@@ -8,6 +8,12 @@ import { SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { FEED_CHECK_PERIOD_MINUTES } from '@/lib/limits';
 import { sendToTab } from '@/lib/messaging';
 import { DatasetService } from './dataset-service';
+import { annotatedPages, annotationsForPage, deleteAnnotation, putAnnotations, queryAnnotations, saveAnnotation } from '@/lib/annotation/store';
+import { checkAnnotation, type Annotation } from '@/lib/annotation/model';
+import { pageKey } from '@/lib/annotation/page-url';
+import { makeBackup, parseBackup } from '@/lib/annotation/backup';
+import { ANNOTATED_PAGES_STORAGE_KEY } from '@/lib/detector-store';
+import { loadSettings, saveSettings } from '@/lib/settings-store';
 
 const FEED_ALARM = 'feed-check';
 const FINDINGS_KEY_PREFIX = 'findings:';
@@ -29,12 +35,16 @@ export default defineBackground(() => {
   function createMenus(): void {
     browser.contextMenus.removeAll().then(() => {
       browser.contextMenus.create({ id: 'check-claim', title: browser.i18n.getMessage('menuCheckClaim'), contexts: ['selection'] });
+      browser.contextMenus.create({ id: 'annotate', title: browser.i18n.getMessage('menuAnnotate'), contexts: ['selection'] });
     });
   }
 
-  browser.contextMenus.onClicked.addListener((info) => {
+  browser.contextMenus.onClicked.addListener((info, tab) => {
     if (info.menuItemId === 'check-claim' && info.selectionText) {
       void openExtensionPage('checker', undefined, info.selectionText.slice(0, 20_000));
+    }
+    if (info.menuItemId === 'annotate' && tab?.id !== undefined) {
+      void sendToTab(tab.id, 'annotate-selection', {}, info.frameId ?? 0).catch(() => undefined);
     }
   });
 
@@ -126,7 +136,83 @@ export default defineBackground(() => {
       await openExtensionPage(page, recordIds, text);
       return { ok: true };
     },
+    'editor-pickers': async () => {
+      await datasets.ensureReady();
+      const ds = datasets.index().ds;
+      return {
+        claims: ds.claims.map((c) => ({ id: c.id, text: c.text })),
+        sources: ds.sources.map((s) => ({ id: s.id, publisher: s.publisher, title: s.title, date: s.date, url: s.url })),
+      };
+    },
+    'page-annotations': async (_body, sender) => {
+      const page = sender.url ? pageKey(sender.url) : null;
+      return page ? annotationsForPage(db, page) : [];
+    },
+    'annotation-save': async ({ annotation }, sender) => {
+      const checked = checkAnnotation(annotation);
+      if (!checked.ok) throw new Error(`The annotation was not saved: ${checked.errors.slice(0, 5).join('; ')}`);
+      if (senderKind(sender) === 'content') {
+        // A content script may only write annotations of the page it runs in, and only new ones
+        // or ones already on that page.
+        const own = sender.url ? pageKey(sender.url) : null;
+        if (!own || pageKey(checked.annotation.pageUrl) !== own) throw new Error('A page can only save annotations for itself.');
+        const existing = await db.annotations.get(checked.annotation.id);
+        if (existing && existing.pageUrl !== own) throw new Error('A page can only change its own annotations.');
+      }
+      const saved = await saveAnnotation(db, checked.annotation);
+      await annotationsChanged([saved.pageUrl], sender);
+      return saved;
+    },
+    'annotation-delete': async ({ id }, sender) => {
+      const existing = await db.annotations.get(id);
+      if (!existing) return null;
+      if (senderKind(sender) === 'content' && (!sender.url || pageKey(sender.url) !== existing.pageUrl)) {
+        throw new Error('A page can only delete its own annotations.');
+      }
+      const deleted = await deleteAnnotation(db, id);
+      await annotationsChanged([existing.pageUrl], sender);
+      return deleted;
+    },
+    'annotations-query': async ({ query }) => queryAnnotations(db, query),
+    'annotations-import': async ({ annotations }) => {
+      const valid: Annotation[] = [];
+      const problems: string[] = [];
+      annotations.forEach((raw, i) => {
+        const checked = checkAnnotation(raw);
+        if (checked.ok) valid.push(checked.annotation);
+        else problems.push(`annotation ${i + 1}: ${checked.errors[0]}`);
+      });
+      if (problems.length) throw new Error(`Nothing was imported: ${problems.slice(0, 5).join('; ')}`);
+      const existing = new Set((await db.annotations.bulkGet(valid.map((a) => a.id))).filter(Boolean).map((r) => r!.id));
+      await putAnnotations(db, valid);
+      await annotationsChanged(valid.map((a) => pageKey(a.pageUrl) ?? a.pageUrl));
+      return { added: valid.filter((a) => !existing.has(a.id)).length, replaced: valid.filter((a) => existing.has(a.id)).length };
+    },
+    'backup-export': async () => makeBackup(await loadSettings(), await queryAnnotations(db, {})),
+    'backup-import': async ({ backup }) => {
+      const parsed = parseBackup(backup);
+      await db.transaction('rw', db.annotations, async () => {
+        await db.annotations.clear();
+        await putAnnotations(db, parsed.annotations);
+      });
+      await saveSettings(parsed.settings);
+      await annotationsChanged(parsed.annotations.map((a) => a.pageUrl));
+      return { annotations: parsed.annotations.length, settings: true };
+    },
   };
+
+  /** Keeps the annotated-pages index current and tells open tabs of those pages to re-anchor. */
+  async function annotationsChanged(pages: string[], origin?: Browser.runtime.MessageSender): Promise<void> {
+    await browser.storage.local.set({ [ANNOTATED_PAGES_STORAGE_KEY]: await annotatedPages(db) });
+    const wanted = new Set(pages);
+    const tabs = await browser.tabs.query({});
+    for (const tab of tabs) {
+      if (tab.id === undefined || !tab.url) continue;
+      if (origin?.tab?.id === tab.id && senderKind(origin) === 'content') continue;
+      const key = pageKey(tab.url);
+      if (key && wanted.has(key)) await sendToTab(tab.id, 'annotations-changed').catch(() => undefined);
+    }
+  }
 
   browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<Reply<unknown>> | undefined => {
     const request = validateBackgroundRequest(raw, senderKind(sender));
@@ -146,7 +232,7 @@ export default defineBackground(() => {
   browser.commands?.onCommand.addListener(async (command) => {
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
     if (tab?.id === undefined) return;
-    const known: TabCommandName[] = ['next-mention', 'previous-mention', 'open-card', 'toggle-highlights'];
+    const known: TabCommandName[] = ['next-mention', 'previous-mention', 'open-card', 'toggle-highlights', 'annotate-selection'];
     if ((known as string[]).includes(command)) await sendToTab(tab.id, command as TabCommandName).catch(() => undefined);
   });
 

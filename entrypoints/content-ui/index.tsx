@@ -1,104 +1,244 @@
 /**
- * The card UI, injected by the background into a page only once that page has something to show,
- * so the always-on content script stays small. Renders Preact in a closed shadow root.
+ * The in-page UI, injected by the background into a page only once that page has something to show
+ * (mentions, annotations, or a reader who wants to annotate), so the always-on content script stays
+ * small. Renders Preact in a closed shadow root.
  */
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { ContextCard } from '@/components/ContextCard';
-import { CARD_CSS } from '@/components/card-styles';
+import { ContextCard, FloatingDialog } from '@/components/ContextCard';
+import { AnnotationEditor, type EditorOptions, type EditorValue } from '@/components/AnnotationEditor';
+import { AnnotationBody } from '@/components/AnnotationCard';
+import { ANNOTATION_CSS, CARD_CSS } from '@/components/card-styles';
 import { sendToBackground } from '@/lib/messaging';
+import { Highlighter } from '@/lib/page/highlighter';
 import { t } from '@/lib/i18n';
-import type { OpenCardRequest, UiApi } from '@/entrypoints/content/ui-api';
+import type { Annotation } from '@/lib/annotation/model';
+import { UI_GLOBAL, type OpenCardRequest, type UiApi } from '@/entrypoints/content/ui-api';
+import { AnnotationLayer, type PendingAnnotation } from './annotation-layer';
+
+type View =
+  | { kind: 'context'; request: OpenCardRequest }
+  | { kind: 'annotation'; annotation: Annotation; fromKeyboard: boolean }
+  | { kind: 'editor'; pending: PendingAnnotation | null; existing: Annotation | null; anchor: () => DOMRect | null; fromKeyboard: boolean }
+  | { kind: 'adder'; rect: DOMRect }
+  | { kind: 'message'; text: string; undo?: () => void };
 
 export default defineUnlistedScript(() => {
-  const g = globalThis as { __stationwatchUi?: UiApi };
-  if (g.__stationwatchUi) return;
+  const g = globalThis as Record<string, unknown>;
+  if (g[UI_GLOBAL]) return;
 
   const host = document.createElement('stationwatch-ui');
   host.setAttribute('data-stationwatch-ui', '');
   const shadow = host.attachShadow({ mode: 'closed' });
   const style = document.createElement('style');
-  style.textContent = CARD_CSS;
-  const root = document.createElement('div');
-  root.className = 'sw-root';
-  root.dir = document.documentElement.dir === 'rtl' ? 'rtl' : 'ltr';
+  style.textContent = CARD_CSS + ANNOTATION_CSS;
+  const mount = document.createElement('div');
+  mount.className = 'sw-root';
+  mount.dir = document.documentElement.dir === 'rtl' ? 'rtl' : 'ltr';
   const live = document.createElement('div');
   live.className = 'sw-live';
   live.setAttribute('role', 'status');
   live.setAttribute('aria-live', 'polite');
-  shadow.append(style, root, live);
+  shadow.append(style, mount, live);
   document.documentElement.append(host);
 
-  let current: OpenCardRequest | null = null;
-  let returnFocus: Element | null = null;
-
-  const close = () => {
-    if (!current) return;
-    current = null;
-    render(null, root);
-    if (returnFocus instanceof HTMLElement) returnFocus.focus({ preventScroll: true });
-    returnFocus = null;
-  };
-
-  const show = (request: OpenCardRequest) => {
-    if (!current) returnFocus = document.activeElement;
-    current = request;
-    const ids = 'error' in request.context ? [] : request.context.items.map((i) => recordId(i));
-    render(
-      <ContextCard
-        key={request.key}
-        request={request}
-        onClose={close}
-        onReportError={() => void sendToBackground('open-extension-page', { page: 'about', recordIds: ids.slice(0, 50) })}
-      />,
-      root,
-    );
-  };
-
   const controller = new AbortController();
+  const signal = controller.signal;
+  let view: View | null = null;
+  let returnFocus: Element | null = null;
+  let editorOptions: Promise<EditorOptions> | null = null;
+  const layer = new AnnotationLayer(new Highlighter(document), () => undefined, signal);
+
+  const show = (next: View | null) => {
+    if (next && !view) returnFocus = document.activeElement;
+    view = next;
+    render(view ? <Ui view={view} /> : null, mount);
+    if (!view && returnFocus instanceof HTMLElement) {
+      returnFocus.focus({ preventScroll: true });
+      returnFocus = null;
+    }
+  };
+  const close = () => show(null);
+
+  const options = () => (editorOptions ??= sendToBackground('editor-pickers', {}));
+
+  function Ui({ view: v }: { view: View }) {
+    const [pickers, setPickers] = useState<EditorOptions | null>(null);
+    useEffect(() => {
+      if (v.kind === 'editor') void options().then(setPickers, () => setPickers({ claims: [], sources: [] }));
+    }, [v]);
+    switch (v.kind) {
+      case 'context':
+        return (
+          <ContextCard
+            key={v.request.key}
+            request={v.request}
+            onClose={close}
+            onReportError={() => void sendToBackground('open-extension-page', { page: 'about', recordIds: recordIds(v.request) })}
+          />
+        );
+      case 'annotation': {
+        const a = v.annotation;
+        return (
+          <FloatingDialog anchor={() => layer.rectOf(a.id)} identity={a} labelledBy="sw-ann-heading" focusOnOpen={v.fromKeyboard} onClose={close}>
+            <h2 id="sw-ann-heading">{t('annotationHeading')}</h2>
+            <AnnotationBody annotation={a} />
+            <div class="sw-row">
+              <button type="button" onClick={trusted(() => show({ kind: 'editor', pending: null, existing: a, anchor: () => layer.rectOf(a.id), fromKeyboard: true }))}>
+                {t('edit')}
+              </button>
+              <button type="button" onClick={trusted(() => void deleteWithUndo(a))}>
+                {t('delete')}
+              </button>
+            </div>
+          </FloatingDialog>
+        );
+      }
+      case 'editor':
+        return (
+          <FloatingDialog anchor={v.anchor} identity={v} labelledBy="sw-editor-heading" focusOnOpen onClose={close}>
+            <AnnotationEditor
+              headingId="sw-editor-heading"
+              quote={v.existing?.selectors.quote.exact ?? v.pending?.quote ?? ''}
+              initial={v.existing ?? undefined}
+              options={pickers}
+              onCancel={close}
+              onSave={async (value: EditorValue) => {
+                await layer.save(value, v.pending, v.existing);
+                live.textContent = t('annotationSaved');
+                close();
+              }}
+            />
+          </FloatingDialog>
+        );
+      case 'adder':
+        return (
+          <button
+            type="button"
+            class="sw-adder"
+            style={{ left: `${Math.min(window.innerWidth - 110, Math.max(4, v.rect.right - 40))}px`, top: `${Math.min(window.innerHeight - 40, v.rect.bottom + 6)}px` }}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={trusted(() => annotateSelection(false))}
+          >
+            {t('annotate')}
+          </button>
+        );
+      case 'message':
+        return (
+          <div class="sw-toast" role="status">
+            <span>{v.text}</span>
+            {v.undo ? (
+              <button type="button" onClick={trusted(v.undo)}>
+                {t('undo')}
+              </button>
+            ) : null}
+            <button type="button" aria-label={t('close')} onClick={close}>
+              ×
+            </button>
+          </div>
+        );
+    }
+  }
+
+  async function deleteWithUndo(a: Annotation) {
+    const deleted = await layer.remove(a.id);
+    if (!deleted) return close();
+    show({ kind: 'message', text: t('annotationDeleted'), undo: () => void layer.restore(deleted).then(close) });
+  }
+
+  function annotateSelection(fromKeyboard: boolean) {
+    const pending = layer.pendingFromSelection();
+    if ('error' in pending) {
+      show({ kind: 'message', text: t('annotateNeedsSelection') });
+      return;
+    }
+    const rect = pending.rect;
+    show({ kind: 'editor', pending, existing: null, anchor: () => rect, fromKeyboard });
+  }
+
   // Outside click closes; clicks inside the shadow root are retargeted to the host.
   document.addEventListener(
     'pointerdown',
     (event) => {
-      if (current && !event.composedPath().includes(host)) {
-        // A click on another mention re-opens via the content script after this closes.
-        close();
-      }
+      if (view && view.kind !== 'message' && !event.composedPath().includes(host)) close();
     },
-    { capture: true, signal: controller.signal },
+    { capture: true, signal },
   );
   document.addEventListener(
     'keydown',
     (event) => {
-      if (current && event.key === 'Escape') {
+      if (view && event.key === 'Escape') {
         event.stopPropagation();
         close();
       }
     },
-    { capture: true, signal: controller.signal },
+    { capture: true, signal },
+  );
+  // Clicking an annotation highlight opens its card.
+  document.addEventListener(
+    'click',
+    (event) => {
+      if (!event.isTrusted || event.button !== 0 || event.composedPath().includes(host)) return;
+      if (document.getSelection()?.type === 'Range') return;
+      const hit = layer.annotationAt(event.clientX, event.clientY);
+      if (hit) show({ kind: 'annotation', annotation: hit, fromKeyboard: false });
+    },
+    { capture: true, signal },
   );
 
-  g.__stationwatchUi = {
-    openCard: show,
+  const api: UiApi = {
+    openCard: (request) => show({ kind: 'context', request }),
     closeCard: close,
     announce(index, total, text) {
       live.textContent = t('mentionAnnounce', index + 1, total, text.slice(0, 120));
     },
+    loadAnnotations: () => layer.reload(),
+    annotateSelection,
+    offerAnnotate() {
+      const selection = document.getSelection();
+      if (!selection || selection.isCollapsed || !selection.toString().trim()) {
+        if (view?.kind === 'adder') close();
+        return;
+      }
+      if (view && view.kind !== 'adder') return;
+      show({ kind: 'adder', rect: selection.getRangeAt(0).getBoundingClientRect() });
+    },
+    annotationStatus: () => layer.status(),
+    jumpToAnnotation: (id) => layer.jump(id),
     destroy() {
       controller.abort();
-      render(null, root);
+      render(null, mount);
       host.remove();
-      delete g.__stationwatchUi;
+      delete g[UI_GLOBAL];
     },
   };
+  g[UI_GLOBAL] = api;
 });
 
-function recordId(item: import('@/lib/dataset/context').CardItem): string {
-  switch (item.kind) {
-    case 'claim': return item.claim.id;
-    case 'station': return item.station.id;
-    case 'report': return item.report.id;
-    case 'response': return item.response.id;
-    case 'denial': return item.denial.id;
-  }
+/** Page scripts can dispatch synthetic clicks at our host; only the reader's own clicks act. */
+function trusted(fn: () => void) {
+  return (event: Event) => {
+    if (event.isTrusted) fn();
+  };
+}
+
+function recordIds(request: OpenCardRequest): string[] {
+  if ('error' in request.context) return [];
+  return request.context.items
+    .map((item) => {
+      switch (item.kind) {
+        case 'claim':
+          return item.claim.id;
+        case 'station':
+          return item.station.id;
+        case 'report':
+          return item.report.id;
+        case 'response':
+          return item.response.id;
+        case 'denial':
+          return item.denial.id;
+      }
+    })
+    .slice(0, 50);
 }

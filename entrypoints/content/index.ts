@@ -2,28 +2,52 @@ import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { validateTabCommand, type Reply } from '@/lib/protocol';
 import { isSiteDisabled, readSettings } from '@/lib/settings';
-import { DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY, isStoredDetector } from '@/lib/detector-store';
+import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY, isStoredDetector } from '@/lib/detector-store';
+import { sendToBackground } from '@/lib/messaging';
+import type { Settings } from '@/lib/settings';
 import { PageSession } from './page-session';
+import { loadUi, type UiApi } from './ui-api';
 
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*', 'file:///*'],
   runAt: 'document_idle',
   main(ctx) {
     let session: PageSession | null = null;
+    let settings: Settings | null = null;
+    let selectionListener: AbortController | null = null;
     const controller = new AbortController();
     ctx.onInvalidated(() => controller.abort());
+    const isTop = window.top === window;
+    const annotationsAllowed = () => !!settings && !settings.paused && !settings.discreet && !isSiteDisabled(settings, location.hostname) && isTop;
+    const ui = (): Promise<UiApi | null> => (annotationsAllowed() ? loadUi(() => sendToBackground('inject-ui', {})) : Promise.resolve(null));
 
     const start = async () => {
-      const stored = await browser.storage.local.get([SETTINGS_STORAGE_KEY, DETECTOR_STORAGE_KEY]);
-      const settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
+      const stored = await browser.storage.local.get([SETTINGS_STORAGE_KEY, DETECTOR_STORAGE_KEY, ANNOTATED_PAGES_STORAGE_KEY]);
+      settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
       const detector = stored[DETECTOR_STORAGE_KEY];
       session?.destroy();
       session = null;
+      selectionListener?.abort();
+      selectionListener = null;
       if (settings.paused || isSiteDisabled(settings, location.hostname) || !isStoredDetector(detector)) return;
       const sessionController = new AbortController();
       controller.signal.addEventListener('abort', () => sessionController.abort(), { once: true });
       session = new PageSession(document, settings, detector, sessionController.signal);
       session.start();
+      // Annotations load only on pages that have some: the list of annotated pages is local.
+      const annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
+      const here = location.href.split('#')[0];
+      if (annotationsAllowed() && Array.isArray(annotated) && annotated.includes(here)) void (await ui())?.loadAnnotations();
+      if (annotationsAllowed() && settings.annotateButton) {
+        selectionListener = new AbortController();
+        controller.signal.addEventListener('abort', () => selectionListener?.abort(), { once: true });
+        const offer = () => {
+          const text = document.getSelection()?.toString().trim();
+          if (text) void ui().then((api) => api?.offerAnnotate());
+        };
+        document.addEventListener('mouseup', () => setTimeout(offer, 0), { signal: selectionListener.signal, passive: true });
+        document.addEventListener('keyup', (e) => e.shiftKey && setTimeout(offer, 0), { signal: selectionListener.signal, passive: true });
+      }
     };
 
     browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<Reply<unknown>> | undefined => {
@@ -51,6 +75,18 @@ export default defineContentScript({
           case 'settings-changed':
             await start();
             return { ok: true, data: session?.findings() ?? null };
+          case 'annotate-selection':
+            (await ui())?.annotateSelection(true);
+            return { ok: true, data: null };
+          case 'annotations-changed':
+            await (await ui())?.loadAnnotations();
+            return { ok: true, data: null };
+          case 'annotation-status': {
+            const g = globalThis as { __stationwatchUi?: UiApi };
+            return { ok: true, data: g.__stationwatchUi?.annotationStatus() ?? [] };
+          }
+          case 'jump-annotation':
+            return { ok: true, data: (await ui())?.jumpToAnnotation((command.body as { id: string }).id) ?? false };
         }
       })();
     });

@@ -20,5 +20,23 @@ export interface UiApi {
   closeCard(): void;
   /** Tells screen readers which mention has the keyboard focus ring. */
   announce(index: number, total: number, text: string): void;
+  /** Loads (or reloads) this page's annotations and anchors them. */
+  loadAnnotations(): Promise<void>;
+  /** Opens the annotation editor on the reader's current selection. */
+  annotateSelection(fromKeyboard: boolean): void;
+  /** Shows the small "Annotate" button beside the current selection. */
+  offerAnnotate(): void;
+  annotationStatus(): { id: string; status: 'anchored' | 'orphan'; reason?: string }[];
+  jumpToAnnotation(id: string): boolean;
   destroy(): void;
+}
+
+/** The isolated-world global the UI script sets. */
+export const UI_GLOBAL = '__stationwatchUi';
+
+/** Injects the UI script once (through the background) and returns its API. */
+export async function loadUi(send: () => Promise<unknown>): Promise<UiApi | null> {
+  const g = globalThis as Record<string, unknown>;
+  if (!g[UI_GLOBAL]) await send();
+  return (g[UI_GLOBAL] as UiApi | undefined) ?? null;
 }

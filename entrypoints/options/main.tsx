@@ -6,6 +6,7 @@ import { loadSettings, saveSettings } from '@/lib/settings-store';
 import type { Settings } from '@/lib/settings';
 import type { DatasetInfo } from '@/lib/protocol';
 import { t } from '@/lib/i18n';
+import { download } from '@/components/download';
 
 function Options() {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -49,6 +50,30 @@ function Options() {
     }
   };
 
+  const exportBackup = async () => {
+    try {
+      const backup = await sendToBackground('backup-export', {});
+      download(`stationwatch-backup-${backup.createdAt.slice(0, 10)}.json`, JSON.stringify(backup, null, 2), 'application/json');
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    }
+  };
+  const importBackup = async (file: File) => {
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await file.text());
+      } catch (error) {
+        throw new Error(`${file.name} is not valid JSON (${(error as Error).message}); nothing was changed.`);
+      }
+      const result = await sendToBackground('backup-import', { backup: parsed });
+      setMessage({ ok: true, text: t('backupRestored', result.annotations) });
+      await reload();
+    } catch (error) {
+      setMessage({ ok: false, text: (error as Error).message });
+    }
+  };
+
   const set = (patch: Partial<Settings>) => setSettings({ ...settings, ...patch });
   const setAuthor = (patch: Partial<Settings['author']>) => setSettings({ ...settings, author: { ...settings.author, ...patch } });
   return (
@@ -64,6 +89,7 @@ function Options() {
           {t('disabledSites')}
           <textarea rows={4} value={sitesText} onInput={(e) => setSitesText(e.currentTarget.value)} />
         </label>
+        <label><input type="checkbox" checked={settings.annotateButton} onChange={(e) => set({ annotateButton: e.currentTarget.checked })} /> {t('annotateButtonSetting')}</label>
         <h2>{t('authorProfile')}</h2>
         <label>{t('authorName')}<input type="text" value={settings.author.name} onInput={(e) => setAuthor({ name: e.currentTarget.value })} /></label>
         <label>{t('authorOrganisation')}<input type="text" value={settings.author.organisation} onInput={(e) => setAuthor({ organisation: e.currentTarget.value })} /></label>
@@ -86,6 +112,14 @@ function Options() {
         </div>
         {message ? <p role="status" data-testid="options-message" class={message.ok ? '' : 'error'}>{message.text}</p> : null}
       </form>
+      <h2>{t('backupHeading')}</h2>
+      <div class="row">
+        <button type="button" onClick={() => void exportBackup()}>{t('backupExport')}</button>
+      </div>
+      <label>
+        {t('backupImport')}
+        <input type="file" accept=".json,application/json" data-testid="backup-file" onChange={(e) => e.currentTarget.files?.[0] && void importBackup(e.currentTarget.files[0])} />
+      </label>
     </main>
   );
 }

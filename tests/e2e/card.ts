@@ -85,3 +85,31 @@ function findNode(node: CdpNode, test: (n: CdpNode) => boolean): CdpNode | null 
   }
   return null;
 }
+
+/** Centre of the first element matching `selector` inside our closed shadow root, scrolled into view. */
+export async function cardPoint(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const point = (await onCardRoot(
+    page,
+    `function () {
+      const el = this.querySelector(${JSON.stringify(selector)});
+      if (!el) return null;
+      el.scrollIntoView({ block: 'nearest' });
+      const r = el.getBoundingClientRect();
+      return { x: r.left + Math.min(r.width / 2, 12), y: r.top + r.height / 2 };
+    }`,
+  )) as { x: number; y: number } | null;
+  if (!point) throw new Error(`nothing matches ${selector} in the card`);
+  return point;
+}
+
+/** Clicks an element inside our closed shadow root with the real mouse. */
+export async function clickInCard(page: Page, selector: string): Promise<void> {
+  const { x, y } = await cardPoint(page, selector);
+  await page.mouse.click(x, y);
+}
+
+/** Clicks a field inside our closed shadow root and types into it with the real keyboard. */
+export async function typeInCard(page: Page, selector: string, text: string): Promise<void> {
+  await clickInCard(page, selector);
+  await page.keyboard.type(text);
+}

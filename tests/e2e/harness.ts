@@ -182,3 +182,42 @@ export async function pointOfText(page: Page, text: string): Promise<{ x: number
   if (!point) throw new Error(`text not on page: ${text}`);
   return point;
 }
+
+/** Selects the first occurrence of `text` with a real mouse drag, as a reader would. */
+export async function selectText(page: Page, text: string): Promise<void> {
+  const ends = await page.evaluate((needle) => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const nodes: Text[] = [];
+    let all = '';
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      nodes.push(n as Text);
+      all += (n as Text).data;
+    }
+    const at = all.indexOf(needle);
+    if (at < 0) return null;
+    const locate = (offset: number) => {
+      let acc = 0;
+      for (const node of nodes) {
+        if (offset < acc + node.data.length) return { node, offset: offset - acc };
+        acc += node.data.length;
+      }
+      return null;
+    };
+    const rectOf = (offset: number) => {
+      const p = locate(offset)!;
+      const r = document.createRange();
+      r.setStart(p.node, p.offset);
+      r.setEnd(p.node, p.offset + 1);
+      return r.getBoundingClientRect();
+    };
+    const first = rectOf(at);
+    const last = rectOf(at + needle.length - 1);
+    return { x1: first.left + 0.5, y1: first.top + first.height / 2, x2: last.right - 0.5, y2: last.top + last.height / 2 };
+  }, text);
+  if (!ends) throw new Error(`text not on page: ${text}`);
+  await page.mouse.move(ends.x1, ends.y1);
+  await page.mouse.down();
+  await page.mouse.move((ends.x1 + ends.x2) / 2, (ends.y1 + ends.y2) / 2, { steps: 4 });
+  await page.mouse.move(ends.x2, ends.y2, { steps: 4 });
+  await page.mouse.up();
+}
