@@ -15,6 +15,10 @@ import type { DatasetInfo } from '@/lib/protocol';
 
 const STATUS_KEY = 'datasetStatus';
 
+// Only the e2e build (`wxt build --mode e2efeed`) verifies feeds against a key the test run generated;
+// in every other build this is undefined and the key bundled in lib/dataset/feed-keys.ts is used.
+const FEED_KEY_FOR_E2E = import.meta.env.MODE === 'e2efeed' ? (import.meta.env.WXT_E2E_FEED_PUBLIC_KEY as string | undefined) : undefined;
+
 interface DatasetStatus {
   lastFeed: DatasetInfo['lastFeed'];
   lastInstallError: string | null;
@@ -133,7 +137,7 @@ export class DatasetService {
     } catch (error) {
       return record(false, `The feed could not be downloaded (${(error as Error).message}); the current data was kept.`);
     }
-    const result = await verifyFeed({ body, signature, installedVersion: this.current!.dataset.version });
+    const result = await verifyFeed({ body, signature, installedVersion: this.current!.dataset.version, publicKey: FEED_KEY_FOR_E2E });
     if (!result.ok) return record(false, result.message);
     try {
       await installDataset(this.db, result.dataset, 'feed');
