@@ -134,6 +134,8 @@ function decodeUtf8(bytes: Uint8Array): { text: string; valid: boolean } {
   }
 }
 
+const LINE_BREAK_RE = /[\r\n]/g;
+
 const defaultPause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Chunks of a byte stream, read one at a time (no whole-file buffering). */
@@ -210,10 +212,12 @@ export async function runBatch(chunks: AsyncIterable<Uint8Array>, totalBytes: nu
   const read = (text: string, last: boolean): { rows: PostRow[]; error: string | null } => {
     const rows: PostRow[] = [];
     try {
+      // Any line break ends a piece: old Mac exports end lines with CR alone.
       let from = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-        rows.push(...reader.push(text.slice(from, nl + 1)));
-        from = nl + 1;
+      for (const m of text.matchAll(LINE_BREAK_RE)) {
+        const end = m.index + 1;
+        rows.push(...reader.push(text.slice(from, end)));
+        from = end;
       }
       if (from < text.length) rows.push(...reader.push(text.slice(from)));
       if (last) rows.push(...reader.end());
