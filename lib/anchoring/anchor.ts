@@ -209,14 +209,18 @@ function anchorIn(
   if (!exactStarts.overflow) for (const s of exactStarts.starts) candidates.push({ start: s, end: s + m, errors: 0 });
   // 3. Approximate occurrences: sites where the quote with its context (mostly) recurs, then the
   //    quote searched approximately there.
-  candidates.push(...findSites(text, quote, maxErrors, getIndex()));
+  const sites = findSites(text, quote, maxErrors, getIndex());
+  candidates.push(...sites.candidates);
   // The passage edited in place is a candidate even if nothing seeded it; without it, a look-alike
   // elsewhere could win by default.
   if (position) {
     const from = Math.max(0, position.start - LOCAL_SLACK_CHARS - maxErrors);
     const to = Math.min(text.length, position.end + LOCAL_SLACK_CHARS + maxErrors);
-    for (const match of approxSearch(text.slice(from, to), exact, maxErrors)) {
-      if (match.end > match.start) candidates.push({ start: from + match.start, end: from + match.end, errors: match.errors });
+    // A seeded site already searched there found the in-place passage or something better.
+    if (!sites.searched.some(([a, b]) => a <= from && b >= to)) {
+      for (const match of approxSearch(text.slice(from, to), exact, maxErrors)) {
+        if (match.end > match.start) candidates.push({ start: from + match.start, end: from + match.end, errors: match.errors });
+      }
     }
   }
   const all = uniqueSites(candidates).map((c) => scorer.score(c));
@@ -410,12 +414,18 @@ function findExact(text: string, needle: string, getIndex: () => QgramIndex, lim
  * q-grams with the text. Seeding from the context as well as the quote ranks the annotated passage
  * above copies of the quote elsewhere, and finds short quotes whose context is intact.
  */
-function findSites(text: string, quote: TextQuote, maxErrors: number, index: QgramIndex): Candidate[] {
+function findSites(
+  text: string,
+  quote: TextQuote,
+  maxErrors: number,
+  index: QgramIndex,
+): { candidates: Candidate[]; searched: [number, number][] } {
   const combined = quote.prefix + quote.exact + quote.suffix;
   const m = quote.exact.length;
   const seeds = index.seeds(combined).starts;
-  if (seeds.length === 0) return [];
-  seeds.sort((a, b) => a - b);
+  const out: Candidate[] = [];
+  const searched: [number, number][] = [];
+  if (seeds.length === 0) return { candidates: out, searched };
   // Seeds of one site differ by at most the edits between them: cluster them.
   const tolerance = Math.min(FUZZY_MAX_ERRORS, Math.max(maxErrors, Math.floor(combined.length * FUZZY_MAX_ERROR_RATIO)));
   const clusters: { from: number; to: number; support: number }[] = [];
@@ -432,18 +442,18 @@ function findSites(text: string, quote: TextQuote, maxErrors: number, index: Qgr
   }
   clusters.push(current);
   clusters.sort((a, b) => b.support - a.support || a.from - b.from);
-  const out: Candidate[] = [];
   const minSupport = clusters[0]!.support * MIN_SITE_SUPPORT_RATIO;
   for (const cluster of clusters.slice(0, MAX_FUZZY_WINDOWS)) {
     if (cluster.support < minSupport) break;
     const from = Math.max(0, cluster.from + quote.prefix.length - tolerance);
     const to = Math.min(text.length, cluster.to + quote.prefix.length + m + tolerance);
     if (to - from < m - maxErrors) continue;
+    searched.push([from, to]);
     for (const match of approxSearch(text.slice(from, to), quote.exact, maxErrors)) {
       if (match.end > match.start) out.push({ start: from + match.start, end: from + match.end, errors: match.errors });
     }
   }
-  return out;
+  return { candidates: out, searched };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -451,69 +461,93 @@ function findSites(text: string, quote: TextQuote, maxErrors: number, index: Qgr
 // bucketed by hash in flat typed arrays (cheap to build: ~n / QGRAM_STEP entries).
 
 interface QgramIndex {
-  /** Start offsets implied by every indexed q-gram the pattern shares with the text (with repeats). */
-  seeds(pattern: string): { starts: number[]; skipped: boolean };
+  /** Start offsets implied by every indexed q-gram the pattern shares with the text (sorted, with repeats). */
+  seeds(pattern: string): { starts: Int32Array; complete: boolean };
   /** All exact occurrences, or null when a too-common q-gram means some might be missed. */
   exactStarts(pattern: string): number[] | null;
 }
 
+// Polynomial hash, so the index can roll it along the text instead of rehashing every q-gram.
+const QGRAM_BASE = 0x9e3779b1;
+const QGRAM_BASE_POW = (() => {
+  let p = 1;
+  for (let k = 0; k < QGRAM_CHARS - 1; k++) p = Math.imul(p, QGRAM_BASE);
+  return p;
+})();
+
 function qgramHash(s: string, at: number): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < QGRAM_CHARS; k++) h = Math.imul(h ^ s.charCodeAt(at + k), 0x01000193);
+  let h = 0;
+  for (let k = 0; k < QGRAM_CHARS; k++) h = (Math.imul(h, QGRAM_BASE) + s.charCodeAt(at + k)) | 0;
   return h >>> 0;
 }
 
+function bucketOf(h: number, shift: number): number {
+  return Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> shift;
+}
+
 function buildQgramIndex(text: string): QgramIndex {
-  const count = text.length >= QGRAM_CHARS ? Math.floor((text.length - QGRAM_CHARS) / QGRAM_STEP) + 1 : 0;
+  const n = text.length;
+  const count = n >= QGRAM_CHARS ? Math.floor((n - QGRAM_CHARS) / QGRAM_STEP) + 1 : 0;
   const bits = Math.max(4, Math.ceil(Math.log2(Math.max(1, count))));
-  const mask = (1 << bits) - 1;
+  const shift = 32 - bits;
   const hashes = new Uint32Array(count);
-  const bucketStart = new Int32Array(mask + 2);
-  for (let i = 0; i < count; i++) {
-    const h = qgramHash(text, i * QGRAM_STEP);
-    hashes[i] = h;
-    bucketStart[(h & mask) + 1]!++;
+  const bucketStart = new Int32Array((1 << bits) + 1);
+  let h = 0;
+  for (let i = 0, q = 0; q < count; i++) {
+    if (i >= QGRAM_CHARS) h = (h - Math.imul(text.charCodeAt(i - QGRAM_CHARS), QGRAM_BASE_POW)) | 0;
+    h = (Math.imul(h, QGRAM_BASE) + text.charCodeAt(i)) | 0;
+    if (i === q * QGRAM_STEP + QGRAM_CHARS - 1) {
+      const u = h >>> 0;
+      hashes[q++] = u;
+      bucketStart[bucketOf(u, shift) + 1]!++;
+    }
   }
   for (let b = 1; b < bucketStart.length; b++) bucketStart[b]! += bucketStart[b - 1]!;
-  const fill = bucketStart.slice(0, mask + 1);
+  const fill = bucketStart.slice(0, bucketStart.length - 1);
   const positions = new Int32Array(count);
   const sortedHashes = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const h = hashes[i]!;
-    const slot = fill[h & mask]!++;
-    positions[slot] = i * QGRAM_STEP;
-    sortedHashes[slot] = h;
+  for (let q = 0; q < count; q++) {
+    const u = hashes[q]!;
+    const slot = fill[bucketOf(u, shift)]!++;
+    positions[slot] = q * QGRAM_STEP;
+    sortedHashes[slot] = u;
   }
 
-  const seeds = (pattern: string): { starts: number[]; skipped: boolean } => {
+  /** Seeds plus, per residue of the pattern offset modulo QGRAM_STEP, whether a usable q-gram was seen. */
+  const seeds = (pattern: string): { starts: Int32Array; complete: boolean } => {
     const starts: number[] = [];
-    let skipped = false;
+    const usable = new Array<boolean>(QGRAM_STEP).fill(false);
     const hits: number[] = [];
     for (let j = 0; j + QGRAM_CHARS <= pattern.length; j++) {
-      const h = qgramHash(pattern, j);
-      const b = h & mask;
+      const u = qgramHash(pattern, j);
+      const b = bucketOf(u, shift);
       hits.length = 0;
       for (let k = bucketStart[b]!; k < bucketStart[b + 1]!; k++) {
-        if (sortedHashes[k] === h) hits.push(positions[k]!);
+        if (sortedHashes[k] === u) hits.push(positions[k]!);
       }
-      if (hits.length > MAX_QGRAM_HITS) {
-        skipped = true;
-        continue;
-      }
+      if (hits.length > MAX_QGRAM_HITS) continue;
+      usable[j % QGRAM_STEP] = true;
+      const gram = pattern.slice(j, j + QGRAM_CHARS);
       for (const p of hits) {
         // Hash collisions are rare but must not seed: check the characters.
-        if (text.startsWith(pattern.slice(j, j + QGRAM_CHARS), p)) starts.push(p - j);
+        if (text.startsWith(gram, p)) starts.push(p - j);
       }
     }
-    return { starts, skipped };
+    // An occurrence at s is seen through offset j when s + j is sampled, i.e. for one residue of j.
+    return { starts: Int32Array.from(starts).sort(), complete: usable.every(Boolean) };
   };
 
   return {
     seeds,
     exactStarts(pattern) {
-      const { starts, skipped } = seeds(pattern);
-      if (skipped) return null;
-      return [...new Set(starts)].sort((a, b) => a - b).filter((s) => s >= 0 && text.startsWith(pattern, s));
+      const { starts, complete } = seeds(pattern);
+      if (!complete) return null;
+      const out: number[] = [];
+      for (let k = 0; k < starts.length; k++) {
+        const st = starts[k]!;
+        if (st >= 0 && st !== starts[k - 1] && text.startsWith(pattern, st)) out.push(st);
+      }
+      return out;
     },
   };
 }
