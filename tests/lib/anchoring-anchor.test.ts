@@ -282,3 +282,22 @@ describe('anchor: properties', () => {
     expect(anchored).toBeGreaterThan(300);
   });
 });
+
+describe('anchor: pages with heavy boilerplate', () => {
+  // "Share this article" ×400 makes its q-grams too common to index: exact search falls back to indexOf.
+  const boiler = 'Share this article. '.repeat(400);
+  const page = `${boiler}\n${PAGE}\n${boiler}`;
+
+  it('still finds a passage next to the boilerplate after the page shifts', () => {
+    const a = annotate(page, 'Share this article. \nSafeguard Defenders said');
+    const edited = 'Breaking\n' + page;
+    const r = anchor(edited, a.selectors, { pageTextHash: a.pageTextHash });
+    expect(r).toMatchObject({ status: 'anchored', start: a.start + 9 });
+  });
+
+  it('orphans an annotation on one copy of the boilerplate once the page changes', () => {
+    const a = annotate(page, 'Share this article.', 200);
+    const r = anchor('Breaking\n' + page, a.selectors, { pageTextHash: a.pageTextHash });
+    expect(r).toMatchObject({ status: 'orphan', reason: 'ambiguous' });
+  });
+});
