@@ -187,7 +187,7 @@ export function validateBackgroundRequest(
   if (!raw || typeof raw !== 'object') return { ok: false, error: 'message is not an object' };
   const { to, name, body } = raw as Partial<BackgroundEnvelope>;
   if (to !== 'background') return { ok: false, error: 'message is not addressed to the background' };
-  if (typeof name !== 'string') return { ok: false, error: 'message has no name' };
+  if (typeof name !== 'string') return { ok: false, error: 'unknown message (its name is not a string)' };
   if (!Object.hasOwn(BackgroundRequests, name)) return { ok: false, error: `unknown message ${JSON.stringify(name.slice(0, 60))}` };
   const allowed = MESSAGE_ACCESS[name as BackgroundRequestName];
   if (senderKind === 'other' || !allowed.includes(senderKind)) {
