@@ -91,6 +91,31 @@ describe('checker page: pasted text', () => {
   });
 });
 
+describe('side panel', () => {
+  it('has a "Check claims" tab with the same checker, and the page tab stays the default', async () => {
+    const panel = await ext.context.newPage();
+    await panel.goto(`chrome-extension://${ext.extensionId}/sidepanel.html`);
+    const pageTab = panel.getByRole('tab', { name: 'On this page' });
+    const checkTab = panel.getByRole('tab', { name: 'Check claims' });
+    expect(await pageTab.getAttribute('aria-selected')).toBe('true');
+    expect(await panel.getByTestId('summary').isVisible()).toBe(true);
+    await checkTab.click();
+    expect(await checkTab.getAttribute('aria-selected')).toBe('true');
+    expect(await panel.getByTestId('summary').isVisible()).toBe(false);
+    await panel.getByLabel(/Text to check/).fill(`${UNRELATED}\n${known.text}`);
+    await panel.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect.poll(() => panel.getByRole('status').first().textContent(), { timeout: 15_000 }).toBe('Sentences checked: 2. Matching a known claim: 1.');
+    expect(await sentences(panel).nth(0).locator('.no-claim').textContent()).toBe('No known claim');
+    expect(await sentences(panel).nth(1).locator('li.match .claim-id').first().textContent()).toBe(known.id);
+    // Switching away and back keeps the text and the results.
+    await pageTab.click();
+    await checkTab.click();
+    expect(await panel.getByLabel(/Text to check/).inputValue()).toBe(`${UNRELATED}\n${known.text}`);
+    expect(await sentences(panel).count()).toBe(2);
+    await panel.close();
+  });
+});
+
 describe('checker page: a CSV of posts', () => {
   const posts = [FORMULA_POST, UNRELATED, ...[...byStatus.values()].map((c) => c.text), 'The council will repave the high street next spring, officials said.'];
 
