@@ -51,7 +51,8 @@ export default defineConfig({
         ? {
             gecko: {
               id: 'stationwatch@stationwatch.invalid',
-              strict_min_version: manifestVersion === 3 ? '140.0' : '128.0',
+              // 142 is the first Firefox (desktop and Android) that reads data_collection_permissions.
+              strict_min_version: '142.0',
               data_collection_permissions: { required: ['none'] },
             },
           }
