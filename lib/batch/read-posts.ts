@@ -65,6 +65,37 @@ export function readPosts(text: string, opts: PostReaderOptions): PostRow[] {
   return [...reader.push(text), ...reader.end()];
 }
 
+/** Longest name (column, field, key) quoted whole in an error; longer ones are cut with "…". */
+const MAX_NAME_IN_ERROR_CHARS = 60;
+/** Longest list of names in an error: a header of huge names must not paste the record back. */
+const MAX_LIST_IN_ERROR_CHARS = 400;
+/** Longest JSON parser message repeated in an error (engines differ in what they quote). */
+const MAX_PARSER_MESSAGE_CHARS = 200;
+
+/** Cuts `text` to at most `max` UTF-16 units plus "…", never between the halves of a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** `names` formatted one by one and joined with ", ", stopping before the list gets too long to read. */
+function nameList(names: readonly string[], format: (name: string) => string, maxItems = Infinity): string {
+  const parts: string[] = [];
+  let chars = 0;
+  for (const name of names) {
+    if (parts.length >= maxItems) break;
+    const part = format(clip(name, MAX_NAME_IN_ERROR_CHARS));
+    if (parts.length > 0 && chars + part.length > MAX_LIST_IN_ERROR_CHARS) break;
+    parts.push(part);
+    chars += part.length + 2;
+  }
+  const more = names.length - parts.length;
+  return more > 0 ? `${parts.join(', ')}, … ${more} more` : parts.join(', ');
+}
+
 function checkCount(count: number, opts: PostReaderOptions, line: number): void {
   if (opts.maxRows !== undefined && count > opts.maxRows) {
     throw new PostReadError(line, `more than ${opts.maxRows} posts; split the file into smaller ones`);
@@ -73,10 +104,13 @@ function checkCount(count: number, opts: PostReaderOptions, line: number): void 
 
 function lineReader(opts: PostReaderOptions): PostReader {
   const field = opts.field ?? 'text';
+  const fieldName = clip(field, MAX_NAME_IN_ERROR_CHARS);
   let buffer = '';
   let lineNo = 0;
   let count = 0;
   let first = true;
+
+  const tooLong = (at: number) => new PostReadError(at, `line longer than ${MAX_RECORD_CHARS} characters`);
 
   const take = (raw: string): PostRow | null => {
     lineNo += 1;
@@ -85,6 +119,9 @@ function lineReader(opts: PostReaderOptions): PostReader {
       first = false;
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     }
+    // Checked here as well as on the unfinished remainder in `push`: a long line that arrives
+    // whole in one chunk never sits in the remainder, and the cap must not depend on chunking.
+    if (line.length > MAX_RECORD_CHARS) throw tooLong(lineNo);
     if (opts.format === 'text') {
       count += 1;
       checkCount(count, opts, lineNo);
@@ -96,17 +133,18 @@ function lineReader(opts: PostReaderOptions): PostReader {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new PostReadError(lineNo, `not valid JSON (${(error as Error).message})`);
+      throw new PostReadError(lineNo, `not valid JSON (${clip((error as Error).message, MAX_PARSER_MESSAGE_CHARS)})`);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new PostReadError(lineNo, 'expected a JSON object per line');
     }
     if (!Object.prototype.hasOwnProperty.call(value, field)) {
-      throw new PostReadError(lineNo, `no field "${field}" (fields: ${Object.keys(value).slice(0, 10).join(', ') || 'none'}); choose one with --field`);
+      const keys = Object.keys(value);
+      throw new PostReadError(lineNo, `no field "${fieldName}" (fields: ${keys.length ? nameList(keys, (k) => k, 10) : 'none'}); choose one with --field`);
     }
     const text = (value as Record<string, unknown>)[field];
     if (typeof text !== 'string' && typeof text !== 'number' && text !== null) {
-      throw new PostReadError(lineNo, `field "${field}" is ${Array.isArray(text) ? 'an array' : typeof text}, expected text`);
+      throw new PostReadError(lineNo, `field "${fieldName}" is ${Array.isArray(text) ? 'an array' : typeof text}, expected text`);
     }
     count += 1;
     checkCount(count, opts, lineNo);
@@ -116,16 +154,22 @@ function lineReader(opts: PostReaderOptions): PostReader {
   return {
     header: [],
     push(chunk: string): PostRow[] {
+      // The remainder holds no LF, so only the new chunk needs searching (a long line fed in
+      // small chunks stays linear).
+      const searchFrom = buffer.length;
       buffer += chunk;
       const rows: PostRow[] = [];
       let from = 0;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n', from)) {
+      for (let nl = buffer.indexOf('\n', searchFrom); nl >= 0; nl = buffer.indexOf('\n', from)) {
         const row = take(buffer.slice(from, nl));
         if (row) rows.push(row);
         from = nl + 1;
       }
       buffer = buffer.slice(from);
-      if (buffer.length > MAX_RECORD_CHARS) throw new PostReadError(lineNo + 1, `line longer than ${MAX_RECORD_CHARS} characters`);
+      // Measured as `take` will measure the finished line: without the CR of a CRLF that may be
+      // cut off from its LF, and without the first line's BOM.
+      const pending = buffer.length - (buffer.endsWith('\r') ? 1 : 0) - (first && buffer.charCodeAt(0) === 0xfeff ? 1 : 0);
+      if (pending > MAX_RECORD_CHARS) throw tooLong(lineNo + 1);
       return rows;
     },
     end(): PostRow[] {
@@ -141,7 +185,7 @@ function lineReader(opts: PostReaderOptions): PostReader {
 function csvReader(opts: PostReaderOptions): PostReader {
   const delimiter = opts.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new PostReadError(0, `CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(delimiter)}`);
+    throw new PostReadError(0, `CSV delimiter must be one character other than a quote or line break, got ${JSON.stringify(clip(delimiter, MAX_NAME_IN_ERROR_CHARS))}`);
   }
   let header: string[] = [];
   let columnIndex = -1;
@@ -197,6 +241,10 @@ function csvReader(opts: PostReaderOptions): PostReader {
       }
       for (; i < chunk.length; i++) {
         const ch = chunk[i]!;
+        // Only the character right after a CR inside quotes may be the LF of the same CRLF; a
+        // closing or doubled quote in between makes a later LF a line break of its own.
+        const crBefore = quotedCr;
+        quotedCr = false;
         if (afterCr) {
           afterCr = false;
           if (ch === '\n') continue;
@@ -210,7 +258,7 @@ function csvReader(opts: PostReaderOptions): PostReader {
             quoteClosed = true;
           } else {
             // CRLF inside a quoted field is one line break, even when a chunk ends between them.
-            if (ch === '\r' || (ch === '\n' && !quotedCr)) line += 1;
+            if (ch === '\r' || (ch === '\n' && !crBefore)) line += 1;
             quotedCr = ch === '\r';
             field += ch;
           }
@@ -263,11 +311,11 @@ function csvReader(opts: PostReaderOptions): PostReader {
 }
 
 function chooseColumn(header: string[], wanted: string | undefined): number {
-  const list = header.map((h) => JSON.stringify(h)).join(', ');
+  const list = nameList(header, (h) => JSON.stringify(h));
   if (wanted !== undefined) {
     let index = header.indexOf(wanted);
     if (index < 0) index = header.findIndex((h) => h.toLowerCase() === wanted.trim().toLowerCase());
-    if (index < 0) throw new PostReadError(1, `no column "${wanted}" in the header (columns: ${list})`);
+    if (index < 0) throw new PostReadError(1, `no column "${clip(wanted, MAX_NAME_IN_ERROR_CHARS)}" in the header (columns: ${list})`);
     return index;
   }
   const text = header.findIndex((h) => h.toLowerCase() === 'text');
