@@ -23,6 +23,7 @@ import type { PostFormat } from '@/lib/batch/read-posts';
 import { resultCsvHeader, resultCsvRow, resultJsonLine } from '@/lib/batch/write-results';
 import type { Dataset } from '@/lib/dataset/schema';
 import { StatusChip } from './RecordView';
+import { download } from './download';
 import { t } from '@/lib/i18n';
 import './checker-styles.css';
 
@@ -105,19 +106,6 @@ function count(tally: Tally, row: BatchRow): void {
 function shorten(text: string, chars: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
-}
-
-function download(parts: string[], type: string, name: string): void {
-  const url = URL.createObjectURL(new Blob(parts, { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The download has its own reference to the blob by now; give it a moment anyway.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function stamp(): string {
@@ -256,9 +244,9 @@ export function BatchChecker({ createWorker, loadDataset }: { createWorker: () =
     if (format === 'csv') {
       // The BOM makes spreadsheet programs read the file as UTF-8 (Chinese text stays legible).
       const parts = ['\ufeff', resultCsvHeader(), ...filtered.map((r) => resultCsvRow({ input: r.text, matches: r.matches }))];
-      download(parts, 'text/csv;charset=utf-8', `stationwatch-claims-${stamp()}.csv`);
+      download(`stationwatch-claims-${stamp()}.csv`, parts.join(''), 'text/csv;charset=utf-8');
     } else {
-      download(filtered.map((r) => resultJsonLine({ input: r.text, matches: r.matches })), 'application/x-ndjson;charset=utf-8', `stationwatch-claims-${stamp()}.jsonl`);
+      download(`stationwatch-claims-${stamp()}.jsonl`, filtered.map((r) => resultJsonLine({ input: r.text, matches: r.matches })).join(''), 'application/x-ndjson;charset=utf-8');
     }
   };
 
