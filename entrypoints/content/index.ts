@@ -25,11 +25,13 @@ export default defineContentScript({
       const stored = await browser.storage.local.get([SETTINGS_STORAGE_KEY, DETECTOR_STORAGE_KEY, ANNOTATED_PAGES_STORAGE_KEY]);
       settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
       const detector = stored[DETECTOR_STORAGE_KEY];
-      session?.destroy();
+      const runs = !settings.paused && !isSiteDisabled(settings, location.hostname) && isStoredDetector(detector);
+      // Paused or disabled here: the badge must stop showing this page's findings too.
+      session?.destroy(!runs);
       session = null;
       selectionListener?.abort();
       selectionListener = null;
-      if (settings.paused || isSiteDisabled(settings, location.hostname) || !isStoredDetector(detector)) return;
+      if (!runs) return;
       const sessionController = new AbortController();
       controller.signal.addEventListener('abort', () => sessionController.abort(), { once: true });
       session = new PageSession(document, settings, detector, sessionController.signal);

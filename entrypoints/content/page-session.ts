@@ -1,12 +1,21 @@
 /**
  * One page's life with Stationwatch: scan, paint, report, react to keyboard, clicks and DOM changes.
- * Everything it registers goes through `signal`, so an invalidated content script leaves nothing behind.
+ * Everything it registers goes through its own AbortController (tied to `signal`), so an invalidated
+ * content script or a destroyed session leaves nothing behind.
+ *
+ * Dynamic pages: mutations are batched (MUTATION_BATCH_MS) and only the changed subtrees are walked
+ * again. Each changed node is widened to its nearest block ancestor (so words joined across inline
+ * elements stay joined), the block's fresh text index is spliced into the page index in place of its
+ * old nodes, and nodes that left the page are dropped. The page-level decision still sees the whole
+ * text: on a page that is off topic, changed text without a single term (`quickReject`) changes
+ * nothing and costs only its own walk; otherwise `detect` runs again over the spliced page text
+ * (string work only, no DOM walk). SPA navigations (History API, Navigation API, popstate) rescan
+ * the whole page.
  */
-import { browser } from 'wxt/browser';
-import { collectText, liveRangeFor, rangeFor, type TextIndex } from '@/lib/page/text-index';
+import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
 import { Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
-import { detect, loadDetector, type Detection, type Detector } from '@/lib/match/detector';
-import { MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
+import { detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
+import { HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
 import { sendToBackground } from '@/lib/messaging';
 import type { MentionSummary, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
@@ -25,6 +34,41 @@ export interface PageMention {
   ranges: StaticRange[];
 }
 
+/** One scan's cost, for bench/page.ts. */
+export interface ScanTiming {
+  kind: 'full' | 'partial' | 'skipped';
+  /** performance.now() when the scan began. */
+  at: number;
+  totalMs: number;
+  collectMs: number;
+  detectMs: number;
+  paintMs: number;
+  /** Text nodes walked (all of them for a full scan, only the changed blocks' for a partial one). */
+  walkedNodes: number;
+  pageChars: number;
+  mentions: number;
+}
+
+/** Scan timings of this frame (latest SCAN_STATS_KEPT), and when highlights were first painted. */
+export interface ScanStats {
+  scriptStartMs: number;
+  detectorLoadMs: number;
+  firstScanDoneMs: number;
+  /** Scans since the script started (full, partial and skipped). */
+  scanCount: number;
+  scans: ScanTiming[];
+}
+
+const SCAN_STATS_KEPT = 50;
+
+/**
+ * Lives in the content script's isolated world, which page scripts cannot read (unlike
+ * `performance.mark`, whose entries every script on the page sees); bench/page.ts reads it over the
+ * DevTools protocol.
+ */
+export const scanStats: ScanStats = { scriptStartMs: performance.now(), detectorLoadMs: 0, firstScanDoneMs: -1, scanCount: 0, scans: [] };
+(globalThis as { __stationwatchStats?: ScanStats }).__stationwatchStats = scanStats;
+
 const STYLE_FOR_STATUS: Record<string, HighlightStyle> = {
   reported: 'allegation',
   disputed: 'disputed',
@@ -32,6 +76,281 @@ const STYLE_FOR_STATUS: Record<string, HighlightStyle> = {
   'confirmed-by-court': 'confirmed',
   'confirmed-by-authorities': 'confirmed',
 };
+
+const COLLECT = { includeShadow: true, includeFrames: true } as const;
+
+// Elements that text-index.ts treats as block boundaries (a subset of its list is enough: a missing
+// tag only widens a rescan to the next listed ancestor). A changed node is rescanned from the
+// nearest of these, so text joined across inline elements ("Safe<b>guard</b>") is read whole.
+const BLOCK_TAGS = new Set(
+  'address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup iframe li main nav ol p pre section summary table tbody td tfoot th thead tr ul'.split(' '),
+);
+// Never indexed by text-index.ts, nor is anything inside them.
+const SKIP_TAGS = new Set('script style noscript template head title svg math textarea select option object canvas video audio rt rp'.split(' '));
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+const DOCUMENT_NODE = 9;
+const DOCUMENT_FRAGMENT_NODE = 11;
+const DOCUMENT_POSITION_FOLLOWING = 4;
+const DOCUMENT_POSITION_CONTAINED_BY = 16;
+
+/**
+ * Where a change at `node` must be read again: its nearest block ancestor (or shadow root), `null`
+ * when nothing there is indexed (hidden, our UI, script…), 'page' when only a whole-page scan is
+ * right (light DOM assigned to a shadow root's slots, whose rendered order is not document order).
+ */
+export function rescanRoot(node: Node): Element | ShadowRoot | 'page' | null {
+  let block: Element | ShadowRoot | null = null;
+  let fromShadow = false;
+  for (let cur: Node | null = node; cur !== null; ) {
+    const type = cur.nodeType;
+    if (type === ELEMENT_NODE) {
+      const el = cur as Element;
+      if (SKIP_TAGS.has(el.localName) || el.hasAttribute('hidden') || el.hasAttribute(UI_HOST_ATTRIBUTE) || el.getAttribute('aria-hidden') === 'true') return null;
+      if (cur !== node && !fromShadow && el.shadowRoot) return 'page';
+      if (block === null && BLOCK_TAGS.has(el.localName)) block = el;
+      fromShadow = false;
+      cur = el.parentNode;
+    } else if (type === DOCUMENT_FRAGMENT_NODE) {
+      const host: Element | null = (cur as ShadowRoot).host ?? null;
+      if (host === null) return null;
+      block ??= cur as ShadowRoot;
+      fromShadow = true;
+      cur = host;
+    } else if (type === DOCUMENT_NODE) {
+      return block;
+    } else {
+      cur = cur.parentNode;
+    }
+  }
+  // Detached: nothing of it is on the page any more.
+  return null;
+}
+
+/** First k in [lo, hi) with `test(nodes[k])`, for a predicate that is false then true along the run. */
+function lowerBound(nodes: Text[], lo: number, hi: number, test: (n: Text) => boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (test(nodes[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The element in `rootTree` that hosts `tree` (a shadow root's host, a frame document's frame), climbing nested trees; null if none. */
+function anchorIn(tree: Node, rootTree: Node): Element | null {
+  for (let t: Node = tree, depth = 0; depth < 32; depth++) {
+    let host: Element | null = null;
+    try {
+      host = t.nodeType === DOCUMENT_FRAGMENT_NODE ? (t as ShadowRoot).host : ((t as Document).defaultView?.frameElement ?? null);
+    } catch {
+      // A frame whose parent is cross-origin; not part of this page's index.
+    }
+    if (!host) return null;
+    const up = host.getRootNode();
+    if (up === rootTree) return host;
+    t = up;
+  }
+  return null;
+}
+
+/**
+ * The nodes of `index` inside `root` (nested shadow roots and frames included), as [first, end);
+ * first === end is where text inside `root` would go. Null when `root`'s tree has no run in the
+ * index (the caller rescans the page). Every node must be connected: drop removed ones first, as
+ * detached nodes have no document order.
+ */
+function spanOf(index: TextIndex, root: Element | ShadowRoot): [number, number] | null {
+  const { nodes, runStarts } = index;
+  const tree = root.getRootNode();
+  let first = -1;
+  let end = -1;
+  /** First node after root, in the first run of root's tree that has one. */
+  let following = -1;
+  /** End of the last run of root's tree whose nodes all precede root. */
+  let after = -1;
+  for (let k = 0; k < runStarts.length; k++) {
+    const a = runStarts[k]!;
+    const b = k + 1 < runStarts.length ? runStarts[k + 1]! : nodes.length;
+    if (a >= b) continue;
+    const runTree = nodes[a]!.getRootNode();
+    if (runTree !== tree) {
+      // A nested tree (shadow root, frame) sits where the element hosting it sits.
+      const host = anchorIn(runTree, tree);
+      if (host === null) continue;
+      const pos = host === root ? DOCUMENT_POSITION_CONTAINED_BY : root.compareDocumentPosition(host);
+      if ((pos & DOCUMENT_POSITION_CONTAINED_BY) !== 0) {
+        if (first < 0) first = a;
+        end = b;
+      } else if ((pos & DOCUMENT_POSITION_FOLLOWING) !== 0) {
+        if (following < 0) following = a;
+      } else if (following < 0) {
+        after = b;
+      }
+      continue;
+    }
+    const s = lowerBound(nodes, a, b, (n) => (root.compareDocumentPosition(n) & DOCUMENT_POSITION_FOLLOWING) !== 0);
+    const e = lowerBound(nodes, s, b, (n) => {
+      const pos = root.compareDocumentPosition(n);
+      return (pos & DOCUMENT_POSITION_FOLLOWING) !== 0 && (pos & DOCUMENT_POSITION_CONTAINED_BY) === 0;
+    });
+    if (s < e) {
+      if (first < 0) first = s;
+      end = e;
+    } else if (s < b) {
+      if (following < 0) following = s;
+    } else if (following < 0) {
+      after = b;
+    }
+  }
+  if (first >= 0) return [first, end];
+  if (following >= 0) return [following, following];
+  if (after >= 0) return [after, after];
+  return null;
+}
+
+/** `left` and `right` joined as text-index.ts joins content on either side of a block boundary. */
+function joinBlocks(left: string, right: string): string {
+  return left.length > 0 && right.length > 0 && left.charCodeAt(left.length - 1) !== 10 ? `${left}\n${right}` : left + right;
+}
+
+/**
+ * Replaces what `index` holds for the block `root` with `sub` (collectText of `root` now), keeping
+ * the rest of the page's nodes and text as they are. Returns the new index and the nodes that left
+ * it, or null when `root` cannot be placed (rescan the page instead).
+ */
+export function spliceIndex(index: TextIndex, root: Element | ShadowRoot, sub: TextIndex): { index: TextIndex; removed: Text[] } | null {
+  const span = spanOf(index, root);
+  if (span === null) return null;
+  const [i, j] = span;
+  const { nodes, starts, text, runStarts } = index;
+  const n = nodes.length;
+  // The prefix keeps the separator before root's old content; the old content and the separator after it go.
+  const prefix = text.slice(0, i < n ? starts[i]! : text.length);
+  const suffix = j < n ? text.slice(starts[j]!) : '';
+  const head = joinBlocks(prefix, sub.text);
+  const subAt = head.length - sub.text.length;
+  const whole = joinBlocks(head, suffix);
+  const suffixAt = whole.length - suffix.length;
+  const subN = sub.nodes.length;
+  const count = n - (j - i) + subN;
+  const nextStarts = new Uint32Array(count);
+  nextStarts.set(starts.subarray(0, i), 0);
+  for (let k = 0; k < subN; k++) nextStarts[i + k] = sub.starts[k]! + subAt;
+  const shift = suffixAt - (j < n ? starts[j]! : 0);
+  for (let k = j; k < n; k++) nextStarts[i + subN + k - j] = starts[k]! + shift;
+  const runs: number[] = [];
+  const push = (r: number) => {
+    if (r < count && (runs.length === 0 || runs[runs.length - 1]! < r)) runs.push(r);
+  };
+  for (const r of runStarts) if (r < i) push(r);
+  for (const r of sub.runStarts) push(i + r);
+  // The page text after root begins a new run (the walk that made it was interrupted by root).
+  if (j < n) push(i + subN);
+  for (const r of runStarts) if (r > j) push(r - j + i + subN);
+  return {
+    index: {
+      text: whole,
+      nodes: nodes.slice(0, i).concat(sub.nodes, nodes.slice(j)),
+      starts: nextStarts,
+      root: index.root,
+      runStarts: Uint32Array.from(runs),
+    },
+    removed: nodes.slice(i, j),
+  };
+}
+
+/** `index` without the nodes `keep` rejects (their text and the separator after each go too). */
+export function filterIndex(index: TextIndex, keep: (node: Text) => boolean): { index: TextIndex; removed: Text[] } {
+  const { nodes, starts, text, runStarts } = index;
+  const n = nodes.length;
+  const kept: Text[] = [];
+  const removed: Text[] = [];
+  const nextStarts = new Uint32Array(n);
+  const runs: number[] = [];
+  let out = '';
+  let run = 0;
+  let runBroken = true;
+  for (let k = 0; k < n; k++) {
+    while (run < runStarts.length && runStarts[run]! <= k) {
+      if (runStarts[run] === k) runBroken = true;
+      run++;
+    }
+    const node = nodes[k]!;
+    if (!keep(node)) {
+      removed.push(node);
+      // A gap inside a run: keep the rest a separate run so no range spans the hole's old content.
+      runBroken = true;
+      continue;
+    }
+    if (runBroken) {
+      runs.push(kept.length);
+      runBroken = false;
+    }
+    nextStarts[kept.length] = out.length;
+    kept.push(node);
+    out += text.slice(starts[k]!, k + 1 < n ? starts[k + 1]! : text.length);
+  }
+  if (removed.length === 0) return { index, removed };
+  return { index: { text: out, nodes: kept, starts: nextStarts.slice(0, kept.length), root: index.root, runStarts: Uint32Array.from(runs) }, removed };
+}
+
+/** What {@link reindexChanged} did: the new page index, nodes that left it, and each changed block with its fresh index. */
+export interface Reindexed {
+  index: TextIndex;
+  removed: Set<Text>;
+  subs: { root: Element | ShadowRoot; sub: TextIndex }[];
+}
+
+/**
+ * Brings a page index up to date after DOM changes at `changed` nodes (text changed, nodes added,
+ * parents that lost inline content), walking only their blocks; with `removals`, nodes that left the
+ * page are dropped first. Null when only a whole-page collect is right.
+ */
+export function reindexChanged(start: TextIndex, changed: Iterable<Node>, removals: boolean): Reindexed | null {
+  let index = start;
+  const removed = new Set<Text>();
+  if (removals) {
+    const filtered = filterIndex(index, (node) => node.isConnected);
+    index = filtered.index;
+    for (const node of filtered.removed) removed.add(node);
+  }
+  // Widen each change to its block; keep only outermost blocks.
+  const roots = new Set<Element | ShadowRoot>();
+  for (const node of changed) {
+    const root = rescanRoot(node);
+    if (root === 'page') return null;
+    if (root !== null) roots.add(root);
+  }
+  const subs: Reindexed['subs'] = [];
+  for (const root of roots) {
+    let inner = false;
+    for (let up = parentOrHost(root); up !== null && !inner; up = parentOrHost(up)) inner = roots.has(up as Element | ShadowRoot);
+    if (inner) continue;
+    const sub = collectText(root, COLLECT);
+    const spliced = spliceIndex(index, root, sub);
+    if (spliced === null) return null;
+    index = spliced.index;
+    for (const node of spliced.removed) removed.add(node);
+    subs.push({ root, sub });
+  }
+  for (const { sub } of subs) for (const node of sub.nodes) removed.delete(node);
+  return { index, removed, subs };
+}
+
+/** Mutations seen since the last rescan. */
+interface Batch {
+  /** Changed nodes (targets of text changes, added nodes, parents that lost inline content). */
+  changed: Set<Node>;
+  added: number;
+  /** Nodes taken out of the page; any still connected at flush time was moved. */
+  removed: Node[];
+  /** Only a whole-page scan is right (moved nodes, shadow-slot content, too many changes). */
+  full: boolean;
+}
+
+const newBatch = (): Batch => ({ changed: new Set(), added: 0, removed: [], full: false });
 
 export class PageSession {
   private detector: Detector | null = null;
@@ -41,41 +360,69 @@ export class PageSession {
   private current = -1;
   private readonly highlighter: Highlighter;
   private highlightsOn: boolean;
-  private observer: MutationObserver | null = null;
+  private readonly life = new AbortController();
+  private readonly observer: MutationObserver;
+  /** Shadow roots and frame documents already observed (the page observer cannot see into them). */
+  private readonly observed = new WeakSet<Node>();
+  private batch: Batch = newBatch();
   private rescanTimer: ReturnType<typeof setTimeout> | null = null;
   private listenersArmed = false;
   private uiPromise: Promise<UiApi | null> | null = null;
   private lastUrl = location.href;
+  /** Whether the badge shows something from this session (cleared on destroy). */
+  private reportedSomething = false;
 
   constructor(
     private readonly doc: Document,
     private settings: Settings,
     private readonly stored: StoredDetector,
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
   ) {
     this.highlighter = new Highlighter(doc);
     this.highlightsOn = settings.highlights;
-    signal.addEventListener('abort', () => this.teardown(), { once: true });
+    this.observer = new MutationObserver((records) => this.onMutations(records));
+    if (signal.aborted) this.life.abort();
+    else signal.addEventListener('abort', () => this.destroy(), { once: true, signal: this.life.signal });
+  }
+
+  private get signal(): AbortSignal {
+    return this.life.signal;
   }
 
   /** First scan; cheap on pages that never mention the story. */
   start(): void {
+    if (this.signal.aborted) return;
+    const t0 = performance.now();
     this.detector = loadDetector(decodeBase64(this.stored.bytes));
+    scanStats.detectorLoadMs = performance.now() - t0;
     this.scan();
+    if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = performance.now();
     this.observe();
   }
 
   /** Rescans the whole page and repaints. */
   scan(): void {
     if (!this.detector || this.signal.aborted) return;
+    const t0 = performance.now();
     const root = this.doc.body ?? this.doc.documentElement;
-    this.index = collectText(root, { includeShadow: true, includeFrames: true });
+    this.index = collectText(root, COLLECT);
+    const t1 = performance.now();
     this.detection = detect(this.detector, this.index.text);
+    const t2 = performance.now();
     this.mentions = this.toMentions(this.index, this.detection);
     if (this.current >= this.mentions.length) this.current = -1;
     this.paint();
+    const t3 = performance.now();
+    this.record({ kind: 'full', at: t0, totalMs: t3 - t0, collectMs: t1 - t0, detectMs: t2 - t1, paintMs: t3 - t2, walkedNodes: this.index.nodes.length, pageChars: this.index.text.length, mentions: this.mentions.length });
+    this.watchNestedTrees(this.index, this.doc);
     void this.report();
     if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
+  }
+
+  private record(timing: ScanTiming): void {
+    scanStats.scanCount++;
+    scanStats.scans.push(timing);
+    if (scanStats.scans.length > SCAN_STATS_KEPT) scanStats.scans.shift();
   }
 
   private toMentions(index: TextIndex, detection: Detection): PageMention[] {
@@ -110,7 +457,12 @@ export class PageSession {
   }
 
   private paint(): void {
-    if (this.settings.discreet || !this.highlightsOn || !highlightsSupported()) {
+    if (this.signal.aborted || this.settings.discreet || !this.highlightsOn || !highlightsSupported()) {
+      this.highlighter.clear();
+      return;
+    }
+    if (this.mentions.length === 0) {
+      // Nothing to show: leave the page's highlight registry and stylesheets exactly as they were.
       this.highlighter.clear();
       return;
     }
@@ -152,10 +504,11 @@ export class PageSession {
     };
   }
 
-  private async report(): Promise<void> {
+  private async report(findings: PageFindings = this.findings()): Promise<void> {
     if (window.top !== window) return;
+    this.reportedSomething = findings.mentionCount > 0 || findings.onTopic;
     try {
-      await sendToBackground('page-findings', { findings: this.findings() });
+      await sendToBackground('page-findings', { findings });
     } catch {
       // The background may be restarting; the popup asks again when opened.
     }
@@ -189,11 +542,12 @@ export class PageSession {
     this.scrollTo(index);
     if (!this.settings.discreet && this.highlightsOn) {
       this.highlighter.set('flash', this.mentions[index].ranges);
-      setTimeout(() => this.highlighter.set('flash', []), 1200);
+      setTimeout(() => !this.signal.aborted && this.highlighter.set('flash', []), 1200);
     }
     return true;
   }
 
+  /** Shows or hides highlights on this page (detection and the badge are unaffected). */
   toggleHighlights(): void {
     this.highlightsOn = !this.highlightsOn;
     this.paint();
@@ -211,11 +565,8 @@ export class PageSession {
   }
 
   private scrollTo(index: number): void {
-    const m = this.mentions[index];
-    if (!m || !this.index) return;
-    const range = liveRangeFor(this.index, m.start, m.end);
-    const rect = range.getBoundingClientRect();
-    range.detach?.();
+    const rect = this.mentionRect(index);
+    if (!rect) return;
     const top = rect.top + window.scrollY - window.innerHeight / 3;
     window.scrollTo({ top: Math.max(0, top), behavior: 'instant' as ScrollBehavior });
   }
@@ -235,7 +586,7 @@ export class PageSession {
     if (!mention || this.settings.discreet) return;
     // Several mentions of the same record share one card: ids are the card's identity.
     const ui = await this.ui();
-    if (!ui) return;
+    if (!ui || this.signal.aborted) return;
     let context;
     try {
       context = await sendToBackground('card-context', { ids: mention.refs.slice(0, 50) });
@@ -246,13 +597,13 @@ export class PageSession {
       key: [...mention.refs].sort().join(' '),
       mentionText: mention.text,
       context,
-      anchor: () => this.mentionRect(index),
+      anchor: () => this.mentionRect(this.mentions.indexOf(mention)),
       fromKeyboard,
     });
   }
 
   private ui(): Promise<UiApi | null> {
-    if (this.settings.discreet) return Promise.resolve(null);
+    if (this.settings.discreet || this.signal.aborted) return Promise.resolve(null);
     this.uiPromise ??= (async () => {
       const g = globalThis as { __stationwatchUi?: UiApi };
       if (!g.__stationwatchUi) {
@@ -275,8 +626,8 @@ export class PageSession {
       const r = this.doc.caretRangeFromPoint(x, y);
       if (r) ({ startContainer: node, startOffset: offset } = r);
     }
-    if (!node || node.nodeType !== Node.TEXT_NODE) return -1;
-    const i = this.index.nodes.indexOf(node as Text);
+    if (!node || node.nodeType !== TEXT_NODE) return -1;
+    const i = nodeIndex(this.index, node as Text);
     if (i < 0) return -1;
     const at = this.index.starts[i]! + offset;
     // Prefer the narrowest mention containing the point (a term inside a claim sentence).
@@ -334,44 +685,168 @@ export class PageSession {
   // --- dynamic pages --------------------------------------------------------------------------
 
   private observe(): void {
-    const target = this.doc.body ?? this.doc.documentElement;
-    this.observer = new MutationObserver((records) => {
-      // Our own UI host changes are not page changes.
-      if (records.every((r) => (r.target as Element).closest?.('[data-stationwatch-ui]'))) return;
-      this.scheduleRescan();
-    });
-    this.observer.observe(target, { childList: true, subtree: true, characterData: true });
+    if (this.signal.aborted) return;
+    this.observeTree(this.doc.body ?? this.doc.documentElement);
     const onNav = () => {
-      if (location.href !== this.lastUrl) {
-        this.lastUrl = location.href;
-        this.current = -1;
-        this.scheduleRescan();
-      }
+      if (location.href !== this.lastUrl) this.schedule(true);
     };
     window.addEventListener('popstate', onNav, { signal: this.signal });
+    window.addEventListener('hashchange', onNav, { signal: this.signal });
+    // pushState/replaceState from page scripts cannot be hooked from this isolated world; the
+    // Navigation API reports them where it exists, and every mutation batch checks the URL too.
     const nav = (window as { navigation?: EventTarget }).navigation;
-    nav?.addEventListener('navigatesuccess', onNav, { signal: this.signal });
+    nav?.addEventListener('currententrychange', onNav, { signal: this.signal });
   }
 
-  private scheduleRescan(): void {
-    if (this.rescanTimer !== null) return;
+  private observeTree(target: Node): void {
+    if (this.observed.has(target)) return;
+    this.observed.add(target);
+    this.observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'aria-hidden', 'open'] });
+  }
+
+  /** Shadow roots and same-origin frame documents in the index get their own observation (and frames still loading, a rescan once loaded). */
+  private watchNestedTrees(index: TextIndex, scope: ParentNode): void {
+    for (const r of index.runStarts) {
+      const tree = index.nodes[r]?.getRootNode();
+      if (tree && tree !== this.doc && (tree.nodeType === DOCUMENT_FRAGMENT_NODE || tree.nodeType === DOCUMENT_NODE)) {
+        this.observeTree(tree.nodeType === DOCUMENT_NODE ? ((tree as Document).body ?? (tree as Document).documentElement) : tree);
+      }
+    }
+    for (const frame of scope.querySelectorAll('iframe, frame')) {
+      if (this.observed.has(frame)) continue;
+      this.observed.add(frame);
+      // A frame that loads (or navigates) after the scan brings a new document; the old one's nodes
+      // still look connected, so only a whole-page scan drops them.
+      frame.addEventListener('load', () => this.schedule(true), { signal: this.signal });
+    }
+  }
+
+  private onMutations(records: MutationRecord[]): void {
+    const batch = this.batch;
+    for (const r of records) {
+      const target = r.target;
+      // Our own UI host changes are not page changes.
+      if (target.nodeType === ELEMENT_NODE && (target as Element).closest(`[${UI_HOST_ATTRIBUTE}]`)) continue;
+      if (r.type === 'characterData') {
+        batch.changed.add(target);
+        continue;
+      }
+      if (r.type === 'attributes') {
+        // The element itself may now be hidden: read its surroundings, which no longer include it.
+        const parent = target.parentNode;
+        if (parent) batch.changed.add(parent);
+        continue;
+      }
+      for (const node of r.addedNodes) {
+        if (node.nodeType === ELEMENT_NODE && (node as Element).hasAttribute(UI_HOST_ATTRIBUTE)) continue;
+        batch.changed.add(node);
+        batch.added++;
+      }
+      for (const node of r.removedNodes) {
+        if (node.nodeType === ELEMENT_NODE && (node as Element).hasAttribute(UI_HOST_ATTRIBUTE)) continue;
+        batch.removed.push(node);
+        // Removing inline content can join the words on either side of it: read the block again.
+        if (node.nodeType === TEXT_NODE || (node.nodeType === ELEMENT_NODE && !BLOCK_TAGS.has((node as Element).localName))) batch.changed.add(target);
+      }
+    }
+    if (batch.changed.size > 0 || batch.removed.length > 0) this.schedule(false);
+  }
+
+  private schedule(full: boolean): void {
+    if (full) this.batch.full = true;
+    if (this.rescanTimer !== null || this.signal.aborted) return;
     this.rescanTimer = setTimeout(() => {
       this.rescanTimer = null;
       const idle = (window as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-      if (idle) idle(() => this.scan(), { timeout: 1000 });
-      else this.scan();
+      if (idle) idle(() => this.flush(), { timeout: 1000 });
+      else this.flush();
     }, MUTATION_BATCH_MS);
   }
 
-  private teardown(): void {
-    this.observer?.disconnect();
-    if (this.rescanTimer !== null) clearTimeout(this.rescanTimer);
-    this.highlighter.clear();
-    void this.uiPromise?.then((ui) => ui?.destroy());
+  /** Applies the mutations batched so far: a partial rescan when possible, else a full one. */
+  private flush(): void {
+    const batch = this.batch;
+    this.batch = newBatch();
+    if (!this.detector || this.signal.aborted) return;
+    if (location.href !== this.lastUrl) {
+      // An SPA navigation: a new page as far as the reader is concerned.
+      this.lastUrl = location.href;
+      this.current = -1;
+      this.scan();
+      return;
+    }
+    // A node taken out and put back elsewhere (a move) keeps its old place in the index: scan afresh.
+    const moved = batch.removed.some((node) => node.isConnected);
+    if (batch.full || moved || !this.index || batch.added > HUGE_MUTATION_COUNT || !this.rescanPartly(batch)) this.scan();
   }
 
-  /** Stops everything and removes every trace from the page. */
-  destroy(): void {
-    this.teardown();
+  /** Rescans only the changed blocks; false when a whole-page scan is needed instead. */
+  private rescanPartly(batch: Batch): boolean {
+    const t0 = performance.now();
+    const result = reindexChanged(this.index!, batch.changed, batch.removed.length > 0);
+    if (result === null) return false;
+    const { index, removed, subs } = result;
+    let walked = 0;
+    let anyTerm = false;
+    for (const { root, sub } of subs) {
+      walked += sub.nodes.length;
+      if (!anyTerm && sub.text.trim().length > 0 && !quickReject(this.detector!, sub.text)) anyTerm = true;
+      this.watchNestedTrees(sub, root);
+    }
+    const t1 = performance.now();
+    this.index = index;
+    // Highlights whose text left the page go, even when nothing else changes.
+    const lostMention = removed.size > 0 && this.mentions.some((m) => m.ranges.some((r) => removed.has(r.startContainer as Text) || removed.has(r.endContainer as Text)));
+    const onTopic = this.detection?.page.onTopic ?? false;
+    const changedText = walked > 0;
+    let detectMs = 0;
+    let paintMs = 0;
+    if (onTopic ? changedText || lostMention || removed.size > 0 : anyTerm || lostMention) {
+      // Something the page decision depends on changed: decide again over the whole (spliced) text.
+      this.detection = detect(this.detector!, index.text);
+      const t2 = performance.now();
+      detectMs = t2 - t1;
+      this.mentions = this.toMentions(index, this.detection);
+      if (this.current >= this.mentions.length) this.current = -1;
+      this.paint();
+      paintMs = performance.now() - t2;
+      void this.report();
+      if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
+    } else if (this.mentions.length > 0) {
+      // Same findings; text before a mention may have grown or shrunk, so move offsets with it.
+      for (const m of this.mentions) {
+        const r = m.ranges[0];
+        const k = r ? nodeIndex(index, r.startContainer as Text) : -1;
+        if (k >= 0) {
+          const start = index.starts[k]! + r!.startOffset;
+          m.end += start - m.start;
+          m.start = start;
+        }
+      }
+    }
+    this.record({ kind: detectMs > 0 ? 'partial' : 'skipped', at: t0, totalMs: performance.now() - t0, collectMs: t1 - t0, detectMs, paintMs, walkedNodes: walked, pageChars: index.text.length, mentions: this.mentions.length });
+    return true;
   }
+
+  /** Stops everything and removes every trace from the page; with `clearReport`, the badge forgets this page's findings too. */
+  destroy(clearReport = false): void {
+    if (clearReport && this.reportedSomething) {
+      const empty = this.findings();
+      void this.report({ ...empty, onTopic: false, score: 0, reasons: [], mentionCount: 0, stationIds: [], claimIds: [], mentions: [] });
+    }
+    this.life.abort();
+    this.observer.disconnect();
+    if (this.rescanTimer !== null) clearTimeout(this.rescanTimer);
+    this.rescanTimer = null;
+    this.highlighter.clear();
+    void this.uiPromise?.then((ui) => ui?.destroy());
+    this.uiPromise = null;
+    this.mentions = [];
+    this.index = null;
+  }
+}
+
+function parentOrHost(node: Node): Node | null {
+  if (node.nodeType === DOCUMENT_FRAGMENT_NODE) return (node as ShadowRoot).host ?? null;
+  return node.parentNode;
 }

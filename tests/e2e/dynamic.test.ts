@@ -1,0 +1,197 @@
+/**
+ * Pages that change after load: stories appended by infinite scroll get highlighted, text that
+ * disappears takes its highlights with it, and a single-page app's navigation is read as a new page
+ * (badge included). Changes are read block by block, not by walking the whole page again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchWithExtension, pageHighlights, ROOT, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
+import { IsolatedWorld } from './isolated-world';
+
+let ext: ExtensionBrowser;
+let server: StaticServer;
+
+beforeAll(async () => {
+  server = await serveStatic([resolve(ROOT, 'tests/fixtures/pages')]);
+  ext = await launchWithExtension();
+  await waitForDataset(ext);
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+});
+
+/** Every text our highlights cover, current/flash styles excluded. */
+async function highlighted(page: Page): Promise<string[]> {
+  const h = await pageHighlights(page);
+  return Object.entries(h)
+    .filter(([name]) => name.startsWith('stationwatch-') && name !== 'stationwatch-current' && name !== 'stationwatch-flash')
+    .flatMap(([, texts]) => texts.map((t) => t.replace(/\s+/g, ' ')));
+}
+
+async function badge(page: Page): Promise<string> {
+  const tabId = await tabIdOf(ext, page);
+  return ext.worker.evaluate((id: number) => chrome.action.getBadgeText({ tabId: id }), tabId);
+}
+
+async function open(path: string): Promise<{ page: Page; world: IsolatedWorld }> {
+  const page = await ext.context.newPage();
+  const world = await IsolatedWorld.attach(page, ext.extensionId);
+  await page.goto(`${server.origin}${path}`);
+  await world.waitForScans(1);
+  return { page, world };
+}
+
+describe('infinite scroll', () => {
+  let page: Page;
+  let world: IsolatedWorld;
+
+  beforeAll(async () => {
+    ({ page, world } = await open('/infinite-scroll/index.html'));
+  });
+  afterAll(async () => {
+    await world.detach();
+    await page.close();
+  });
+
+  it('starts with nothing to show: the first stories are off topic', async () => {
+    expect(await page.locator('article').count()).toBe(3);
+    expect(await highlighted(page)).toEqual([]);
+    expect(await badge(page)).toBe('');
+  });
+
+  it('highlights stories appended when the reader scrolls to the end, reading only the new blocks', async () => {
+    const before = (await world.stats())!;
+    const pageNodes = before.scans.at(-1)!.walkedNodes;
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await expect.poll(() => page.locator('article').count()).toBeGreaterThanOrEqual(6);
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['Safeguard Defenders', '110 Overseas']));
+    await expect.poll(() => badge(page)).toMatch(/^[1-9]\d*$/);
+    const after = (await world.stats())!;
+    const rescans = after.scans.slice(before.scans.length);
+    expect(rescans.length).toBeGreaterThan(0);
+    // Each rescan walked the appended articles only, never the page again.
+    for (const scan of rescans) {
+      expect(scan.kind).not.toBe('full');
+      expect(scan.walkedNodes).toBeLessThanOrEqual(6 * 2);
+    }
+    expect(pageNodes).toBeGreaterThan(0);
+  });
+
+  it('keeps working as the feed grows, batch after batch', async () => {
+    let count = await page.locator('article').count();
+    while (count < 10) {
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await expect.poll(() => page.locator('article').count()).toBeGreaterThan(count);
+      count = await page.locator('article').count();
+    }
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['Lu Jianwang', 'Patrol and Persuade']));
+    const texts = await highlighted(page);
+    // Off-topic stories in between stay untouched.
+    for (const t of texts) expect(t).not.toMatch(/bakery|ferry|choir|cycle lane|roadworks/i);
+    const total = Number(await badge(page));
+    expect(total).toBeGreaterThanOrEqual(5);
+  });
+
+  it('drops highlights whose text leaves the page, and keeps the others', async () => {
+    const badgeBefore = Number(await badge(page));
+    await page.evaluate(() => document.querySelector('article[data-story="6"]')!.remove());
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).not.toContain('Lu Jianwang');
+    const texts = await highlighted(page);
+    expect(texts).toEqual(expect.arrayContaining(['Safeguard Defenders', 'Patrol and Persuade']));
+    await expect.poll(async () => Number(await badge(page))).toBeLessThan(badgeBefore);
+    // No highlight may point at a node that left the document.
+    const stale = await page.evaluate(() => {
+      let n = 0;
+      for (const [name, h] of CSS.highlights) if (name.startsWith('stationwatch-')) for (const r of h) if (!r.startContainer.isConnected) n++;
+      return n;
+    });
+    expect(stale).toBe(0);
+  });
+
+  it('follows a mention whose words are edited in place', async () => {
+    await page.evaluate(() => {
+      const p = document.querySelector('article[data-story="3"] p')!;
+      p.firstChild!.textContent = p.textContent!.replace('Safeguard Defenders', 'A rights group');
+    });
+    // Until the batch is read again the old ranges cover shifted characters; then they are recut.
+    await expect
+      .poll(async () => {
+        const texts = await highlighted(page);
+        return texts.includes('110 Overseas') && !texts.includes('Safeguard Defenders') && !texts.some((t) => t.startsWith('A rights'));
+      }, { timeout: 10_000 })
+      .toBe(true);
+    // Every highlight covers whole words of the edited text.
+    const pageText = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' '));
+    for (const t of await highlighted(page)) expect(pageText).toMatch(new RegExp(`(^|\\P{L})${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\P{L}|$)`, 'u'));
+  });
+});
+
+describe('single-page app navigation', () => {
+  let page: Page;
+  let world: IsolatedWorld;
+
+  beforeAll(async () => {
+    ({ page, world } = await open('/spa/index.html'));
+  });
+  afterAll(async () => {
+    await world.detach();
+    await page.close();
+  });
+
+  it('reads a pushState navigation as a new page: new highlights and a new badge', async () => {
+    expect(await highlighted(page)).toEqual([]);
+    expect(await badge(page)).toBe('');
+    await page.click('a[data-view=stations]');
+    expect(page.url()).toMatch(/\?view=stations$/);
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['110 Overseas', 'Safeguard Defenders', 'Patrol and Persuade', 'Capel Street']));
+    await expect.poll(() => badge(page)).toMatch(/^[1-9]\d*$/);
+    // The findings the popup and side panel show belong to the new URL.
+    const tabId = await tabIdOf(ext, page);
+    const findings = await ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`], tabId);
+    expect(findings.url).toMatch(/\?view=stations$/);
+    expect(findings.onTopic).toBe(true);
+  });
+
+  it('clears highlights and badge when the app navigates to an unrelated view', async () => {
+    await page.click('a[data-view=weather]');
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual([]);
+    await expect.poll(() => badge(page)).toBe('');
+    // Nothing of ours is left in the page's highlight registry.
+    expect(await page.evaluate(() => [...CSS.highlights.keys()].filter((k) => k.startsWith('stationwatch-')))).toEqual([]);
+  });
+
+  it('rescans on back navigation (popstate)', async () => {
+    await page.goBack();
+    expect(page.url()).toMatch(/\?view=stations$/);
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['110 Overseas']));
+    await expect.poll(() => badge(page)).toMatch(/^[1-9]\d*$/);
+  });
+});
+
+describe('nested trees', () => {
+  it('finds mentions in an open shadow root and a same-origin iframe, and highlights the shadow ones in place', async () => {
+    const { page, world } = await open('/shadow-iframe/index.html');
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['110 Overseas', 'Safeguard Defenders']));
+    const tabId = await tabIdOf(ext, page);
+    await expect
+      .poll(async () => {
+        const f = await ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`], tabId);
+        return (f?.mentions ?? []).map((m: { text: string }) => m.text);
+      })
+      .toEqual(expect.arrayContaining(['110 Overseas', 'Safeguard Defenders', 'Patrol and Persuade']));
+    // The library text on the page itself is not a mention.
+    expect((await highlighted(page)).some((t) => /library|Quay Road/.test(t))).toBe(false);
+    // Text added to the shadow root later is read too.
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.textContent = 'Later: Chen Jinping pleaded guilty in a New York court.';
+      document.getElementById('box')!.shadowRoot!.append(p);
+    });
+    await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['Chen Jinping']));
+    await world.detach();
+    await page.close();
+  });
+});
