@@ -31,6 +31,10 @@ export interface NormaliseOptions {
 
 const DROP = -2;
 const MULTI = -3;
+/** {@link foldUnit} result: the code unit vanishes (soft hyphen, zero-width, control). */
+export const FOLD_DROP = DROP;
+/** {@link foldUnit} result: the code unit becomes several ({@link foldExpansion}). */
+export const FOLD_MULTI = MULTI;
 const UNKNOWN = -1;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -67,9 +71,6 @@ let bmpFold: Int32Array | null = null;
 const multiFold = new Map<number, string>();
 const hanFold = new Map<number, number>();
 
-function isHanCode(c: number): boolean {
-  return (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
-}
 
 /** Registers Traditional→Simplified pairs given as a string of alternating characters ("國国務务…"). */
 export function addHanFold(pairs: string): void {
@@ -130,8 +131,24 @@ function foldBmp(c: number): number {
   return f;
 }
 
+/** Folded form of one UTF-16 code unit: a code unit, FOLD_DROP or FOLD_MULTI (surrogates fold to themselves). */
+export function foldUnit(c: number): number {
+  return c < 0x80 ? ASCII[c]! : foldBmp(c);
+}
+
+/** The expansion of a code unit for which {@link foldUnit} returned FOLD_MULTI ("ﬁ" → "fi"). */
+export function foldExpansion(c: number): string {
+  return multiFold.get(c) ?? foldCodePoint(c);
+}
+
 const astralFold = new Map<number, string>();
-const isCombiningKana = (c: number) => c === 0x3099 || c === 0x309a;
+
+/** Folded form of an astral code point (mathematical letters, emoji…), cached. */
+export function foldAstral(cp: number): string {
+  let s = astralFold.get(cp);
+  if (s === undefined) astralFold.set(cp, (s = foldCodePoint(cp)));
+  return s;
+}
 
 let codeBuf: Uint16Array = new Uint16Array(1024);
 let mapBuf: Uint32Array = new Uint32Array(1025);
@@ -151,55 +168,59 @@ export function normaliseCodes(text: string, options: NormaliseOptions = {}): No
   let map = mapBuf;
   const keepLines = options.keepLineBreaks === true;
   let j = 0;
-  let lastWs = true; // leading whitespace is dropped
-  let lastNl = false;
+  // 0: last output was not whitespace; 1: a space; 2: a line break. Leading whitespace is dropped.
+  let ws = 1;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     let f: number;
-    if (c < 0x80) f = ASCII[c]!;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+    if (c < 0x80) {
+      f = ASCII[c]!;
+      // Hot path: a visible ASCII character.
+      if (f > SPACE) {
+        codes[j] = f;
+        map[j++] = i;
+        ws = 0;
+        continue;
+      }
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       const cp = ((c - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00) + 0x10000;
-      let s = astralFold.get(cp);
-      if (s === undefined) astralFold.set(cp, (s = foldCodePoint(cp)));
-      if (j + s.length + 2 >= codes.length) [codes, map] = grow(codes, map, j + s.length + n - i);
+      const s = foldAstral(cp);
+      if (j + s.length + n - i + 2 >= codes.length) [codes, map] = grow(codes, map, j + s.length + n - i);
       if (s === ' ') {
-        if (!lastWs) { codes[j] = SPACE; map[j++] = i; lastWs = true; }
-      } else {
+        if (ws === 0) { codes[j] = SPACE; map[j++] = i; ws = 1; }
+      } else if (s.length) {
         for (let k = 0; k < s.length; k++) { codes[j] = s.charCodeAt(k); map[j++] = i; }
-        if (s.length) lastWs = lastNl = false;
+        ws = 0;
       }
       i++;
       continue;
     } else f = foldBmp(c);
     if (f === SPACE) {
       if (keepLines && (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029)) {
-        if (lastWs) {
-          if (!lastNl && j > 0) { codes[j - 1] = NEWLINE; lastNl = true; }
-        } else {
-          codes[j] = NEWLINE; map[j++] = i; lastWs = lastNl = true;
-        }
-      } else if (!lastWs) {
-        codes[j] = SPACE; map[j++] = i; lastWs = true;
+        if (ws === 0) { codes[j] = NEWLINE; map[j++] = i; ws = 2; }
+        else if (ws === 1 && j > 0) { codes[j - 1] = NEWLINE; ws = 2; }
+      } else if (ws === 0) {
+        codes[j] = SPACE; map[j++] = i; ws = 1;
       }
       continue;
     }
     if (f >= 0) {
-      if (isCombiningKana(f) && j > 0 && !lastWs) {
+      if ((f === 0x3099 || f === 0x309a) && j > 0 && ws === 0) {
         const composed = (String.fromCharCode(codes[j - 1]!) + String.fromCharCode(f)).normalize('NFC');
         if (composed.length === 1) { codes[j - 1] = composed.charCodeAt(0); continue; }
       }
-      if (j + 2 >= codes.length) [codes, map] = grow(codes, map, j + n - i + 16);
-      codes[j] = f; map[j++] = i; lastWs = lastNl = false;
+      // Output never outruns input except after expansions, which grow the buffers themselves.
+      codes[j] = f; map[j++] = i; ws = 0;
     } else if (f === MULTI) {
       const s = multiFold.get(c)!;
-      if (j + s.length + 2 >= codes.length) [codes, map] = grow(codes, map, j + s.length + n - i + 16);
+      if (j + s.length + n - i + 2 >= codes.length) [codes, map] = grow(codes, map, j + s.length + n - i + 16);
       for (let k = 0; k < s.length; k++) { codes[j] = s.charCodeAt(k); map[j++] = i; }
-      lastWs = lastNl = false;
+      ws = 0;
     }
     // DROP: nothing emitted; the original char falls inside the neighbouring span.
   }
   // A trailing space carries no information; trimming keeps "text" stable for callers.
-  if (j > 0 && lastWs && codes[j - 1] === SPACE) j--;
+  if (j > 0 && ws !== 0) j--;
   map[j] = n;
   codeBuf = codes;
   mapBuf = map;

@@ -1,0 +1,340 @@
+/**
+ * The page detector (content-script side): loads the compiled detector bytes and decides, for a
+ * page's visible text, whether it is about the overseas police stations story, which spans to
+ * highlight (with the dataset records they refer to) and which sentences state a known claim.
+ *
+ * Pages that never mention the story cost one normalisation pass and one automaton pass; context
+ * rules, sentence work and claim spotting run only when a term was found. Building is in
+ * `detector-build.ts` (`compileDetector`), which never ships to pages.
+ */
+import type { TermKind } from '../dataset/schema';
+import { addHanFold } from './normalise';
+import { loadAutomaton, scan, type Automaton, type ScanResult } from './automaton';
+import { prepareClaimSpotter, spotClaims, type ClaimIndex, type ClaimSpot, type ClaimSpotter } from './claim-spot';
+
+export type { ClaimSpot } from './claim-spot';
+
+export const DETECTOR_MAGIC = 0x44575331; // "SWD1"
+export const DETECTOR_VERSION = 1;
+/** Header: magic, version, automaton bytes, meta bytes, claim-index bytes (uint32 each). */
+export const DETECTOR_HEADER_BYTES = 20;
+/** Kind codes in the compiled meta: index + 1 (0 = not a term: a cue or a city). */
+export const KIND_CODES: readonly TermKind[] = ['topic', 'report', 'station', 'person', 'generic'];
+/** Pattern flags in the compiled meta. */
+export const FLAG_CUE_CHINA = 1;
+export const FLAG_CUE_ABROAD = 2;
+/** A generic term of Chinese text: its cue is "overseas/abroad", not "China". */
+export const FLAG_NEEDS_ABROAD = 4;
+/** A station's city: a mention only where the sentence ties it to the story. */
+export const FLAG_CITY = 8;
+
+/** Score at which a page is about the story. */
+export const ON_TOPIC_SCORE = 3;
+/** Per distinct term of each kind, and per extra occurrence (capped). */
+export const WEIGHT = {
+  topic: 3,
+  report: 2,
+  station: 1.5,
+  person: 1.5,
+  /** A generic phrase with a China/abroad cue close by in its sentence ("Chinese police stations"). */
+  genericNearCue: 2.5,
+  /** A generic phrase with such a cue further away in its sentence. */
+  genericCue: 2,
+  /** A generic phrase that is near topic terms only adds a little. */
+  genericNearTerm: 0.5,
+  city: 0.5,
+  claim: 1.5,
+  repeat: 0.5,
+  repeatCap: 1.5,
+} as const;
+/** "Close by" for a cue: characters between cue and generic phrase. */
+export const CUE_NEAR_CHARS = 60;
+/** Below the threshold but with this much evidence, sentences around it are checked for claims. */
+export const CLAIM_PROBE_SCORE = 1.5;
+/** Claim spotting reads at most this much of an on-topic page (characters). */
+export const MAX_CLAIM_SCAN_CHARS = 300_000;
+
+/** The compiled meta (JSON inside the detector bytes). */
+export interface DetectorMeta {
+  version: string;
+  asOf: string;
+  /** Traditional→Simplified pairs for the dataset's characters ("TsTs…"). */
+  han: string;
+  kinds: number[];
+  flags: number[];
+  /** Per pattern: indices into `ids`. */
+  refs: number[][];
+  ids: string[];
+}
+
+/** A loaded detector. */
+export interface Detector {
+  version: string;
+  asOf: string;
+  automaton: Automaton;
+  kinds: Uint8Array;
+  flags: Uint8Array;
+  refs: string[][];
+  claimBytes: Uint8Array;
+  spotter: ClaimSpotter | null;
+  scratch: ScanResult;
+}
+
+/** A span of the original text that mentions the story, and the dataset records it refers to. */
+export interface Mention {
+  start: number;
+  end: number;
+  text: string;
+  kind: TermKind;
+  refs: string[];
+}
+
+/** What the detector found on a page. Mentions and claims are empty when the page is off topic. */
+export interface Detection {
+  mentions: Mention[];
+  claims: ClaimSpot[];
+  page: { onTopic: boolean; score: number; reasons: string[] };
+}
+
+/** Loads compiled detector bytes; cheap (views over the bytes, one small JSON parse). Throws on foreign or damaged bytes. */
+export function loadDetector(bytes: Uint8Array): Detector {
+  const buf = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  if (buf.byteLength < DETECTOR_HEADER_BYTES) throw new Error('detector: truncated header');
+  const head = new Uint32Array(buf.buffer, buf.byteOffset, 5);
+  if (head[0] !== DETECTOR_MAGIC) throw new Error('detector: not a Stationwatch detector (bad magic)');
+  if (head[1] !== DETECTOR_VERSION) throw new Error(`detector: format ${head[1]} not supported (expected ${DETECTOR_VERSION})`);
+  const autoLen = head[2]!;
+  const metaLen = head[3]!;
+  const claimLen = head[4]!;
+  const metaOff = (DETECTOR_HEADER_BYTES + autoLen + 3) & ~3;
+  if (metaOff + metaLen + claimLen > buf.byteLength) throw new Error('detector: truncated body');
+  const automaton = loadAutomaton(buf.subarray(DETECTOR_HEADER_BYTES, DETECTOR_HEADER_BYTES + autoLen));
+  const meta = JSON.parse(new TextDecoder().decode(buf.subarray(metaOff, metaOff + metaLen))) as DetectorMeta;
+  if (meta.kinds.length !== automaton.patternCount) throw new Error('detector: meta does not match automaton');
+  addHanFold(meta.han);
+  return {
+    version: meta.version,
+    asOf: meta.asOf,
+    automaton,
+    kinds: Uint8Array.from(meta.kinds),
+    flags: Uint8Array.from(meta.flags),
+    refs: meta.refs.map((list) => list.map((i) => meta.ids[i]!)),
+    claimBytes: buf.subarray(metaOff + metaLen, metaOff + metaLen + claimLen),
+    spotter: null,
+    scratch: { hits: new Int32Array(96), count: 0 },
+  };
+}
+
+function claimSpotter(det: Detector): ClaimSpotter {
+  det.spotter ??= prepareClaimSpotter(JSON.parse(new TextDecoder().decode(det.claimBytes)) as ClaimIndex);
+  return det.spotter;
+}
+
+const OFF_TOPIC: Detection = Object.freeze({ mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } }) as Detection;
+
+/**
+ * The cheap first pass: true when the text has no term of the story at all (only then is the page
+ * certainly off topic). Costs one normalisation and one automaton pass.
+ */
+export function quickReject(det: Detector, text: string): boolean {
+  const r = scan(det.automaton, text, det.scratch);
+  for (let k = 0; k < r.count; k++) if (det.kinds[r.hits[3 * k + 2]!] !== 0) return false;
+  return true;
+}
+
+interface Hit {
+  start: number;
+  end: number;
+  pattern: number;
+  kind: TermKind | null;
+  flags: number;
+  sentence: number;
+  block: number;
+  /** Context verdict and weight class. */
+  counts: 'strong' | 'cue-near' | 'cue' | 'term' | 'city' | null;
+}
+
+const TERMINATORS = new Set([0x21, 0x3f, 0x3002, 0xff01, 0xff1f, 0xff0e, 0x2026, 0x061f, 0x0964]);
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0xa0 || c === 0x3000;
+const isLowerAscii = (c: number) => c >= 0x61 && c <= 0x7a;
+
+/** Sentence and block starts in the original text (cheap rules; Intl.Segmenter is used for claims only). */
+function sentenceStarts(text: string): { starts: number[]; blocks: number[] } {
+  const starts = [0];
+  const blocks = [0];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) {
+      starts.push(i + 1);
+      blocks.push(i + 1);
+    } else if (TERMINATORS.has(c)) {
+      starts.push(i + 1);
+    } else if (c === 0x2e && (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))) {
+      // "U.S. officials", "Mr. Li": a dotted token or a short title-case word before the dot is an abbreviation.
+      let w = i;
+      while (w > 0 && (isLowerAscii(text.charCodeAt(w - 1) | 0x20) || text.charCodeAt(w - 1) === 0x2e)) w--;
+      const token = text.slice(w, i);
+      const abbreviation = token.includes('.') || (token.length <= 3 && /^[A-Z][a-z]*$/.test(token));
+      if (!abbreviation) starts.push(i + 1);
+    }
+  }
+  return { starts, blocks };
+}
+
+function indexOfPos(sorted: number[], pos: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Finds mentions, spotted claims and the page decision for a page's visible text (blocks separated by "\n"). */
+export function detect(det: Detector, text: string): Detection {
+  const found = scan(det.automaton, text, det.scratch);
+  const H = found.hits;
+  let anyTerm = false;
+  for (let k = 0; k < found.count && !anyTerm; k++) anyTerm = det.kinds[H[3 * k + 2]!] !== 0;
+  if (!anyTerm) return { ...OFF_TOPIC, page: { ...OFF_TOPIC.page, reasons: [] } };
+
+  const { starts, blocks } = sentenceStarts(text);
+  const cues: Hit[] = [];
+  let cands: Hit[] = [];
+  for (let k = 0; k < found.count; k++) {
+    const pattern = H[3 * k + 2]!;
+    const code = det.kinds[pattern]!;
+    const flags = det.flags[pattern]!;
+    const start = H[3 * k]!;
+    const hit: Hit = {
+      start,
+      end: H[3 * k + 1]!,
+      pattern,
+      kind: code ? KIND_CODES[code - 1]! : flags & FLAG_CITY ? 'station' : null,
+      flags,
+      sentence: indexOfPos(starts, start),
+      block: indexOfPos(blocks, start),
+      counts: null,
+    };
+    if (flags & (FLAG_CUE_CHINA | FLAG_CUE_ABROAD)) cues.push(hit);
+    if (hit.kind) cands.push(hit);
+  }
+  // Overlaps: the longer span wins ("secret Chinese police station" over "police station"), then the stronger kind.
+  cands.sort((a, b) => b.end - b.start - (a.end - a.start) || KIND_CODES.indexOf(a.kind!) - KIND_CODES.indexOf(b.kind!));
+  const kept: Hit[] = [];
+  for (const h of cands) if (!kept.some((o) => h.start < o.end && o.start < h.end)) kept.push(h);
+  cands = kept.sort((a, b) => a.start - b.start);
+
+  // Sentences holding named evidence (topic, report, station, person terms).
+  const strongIn = new Set<number>();
+  const topicIn = new Set<number>();
+  for (const h of cands) {
+    if (h.kind === 'topic' || h.kind === 'report' || h.kind === 'station' || h.kind === 'person') {
+      if (!(h.flags & FLAG_CITY) || det.kinds[h.pattern]) {
+        h.counts = 'strong';
+        strongIn.add(h.sentence);
+        if (h.kind === 'topic' || h.kind === 'report') topicIn.add(h.sentence);
+      }
+    }
+  }
+  const evidenceIn = new Set(strongIn);
+  for (const h of cands) {
+    if (h.kind !== 'generic') continue;
+    const wanted = h.flags & FLAG_NEEDS_ABROAD ? FLAG_CUE_ABROAD : FLAG_CUE_CHINA;
+    let best: Hit['counts'] = null;
+    for (const c of cues) {
+      if (c.sentence !== h.sentence || !(c.flags & wanted)) continue;
+      // A cue inside the phrase itself ("Chinese police station" as a generic term) is close by.
+      const gap = c.end <= h.start ? h.start - c.end : c.start >= h.end ? c.start - h.end : 0;
+      if (gap <= CUE_NEAR_CHARS) {
+        best = 'cue-near';
+        break;
+      }
+      best = 'cue';
+    }
+    if (!best) {
+      const near = strongIn.has(h.sentence) ||
+        ((topicIn.has(h.sentence - 1) && indexOfPos(blocks, starts[h.sentence - 1]!) === h.block) ||
+          (topicIn.has(h.sentence + 1) && h.sentence + 1 < starts.length && indexOfPos(blocks, starts[h.sentence + 1]!) === h.block));
+      if (near) best = 'term';
+    }
+    h.counts = best;
+    if (best) evidenceIn.add(h.sentence);
+  }
+  for (const h of cands) {
+    if (h.flags & FLAG_CITY && !det.kinds[h.pattern] && evidenceIn.has(h.sentence)) h.counts = 'city';
+  }
+
+  // Score with reasons.
+  const groups = new Map<string, Map<string, { label: string; count: number }>>();
+  const label = (h: Hit) => text.slice(h.start, h.end);
+  for (const h of cands) {
+    if (!h.counts) continue;
+    const group = h.counts === 'strong' ? h.kind! : h.counts === 'city' ? 'city' : h.counts === 'term' ? 'generic-term' : h.counts;
+    const g = groups.get(group) ?? new Map<string, { label: string; count: number }>();
+    groups.set(group, g);
+    const key = String(h.pattern);
+    const e = g.get(key);
+    if (e) e.count++;
+    else g.set(key, { label: label(h), count: 1 });
+  }
+  const weightOf: Record<string, number> = {
+    topic: WEIGHT.topic, report: WEIGHT.report, station: WEIGHT.station, person: WEIGHT.person,
+    'cue-near': WEIGHT.genericNearCue, cue: WEIGHT.genericCue, 'generic-term': WEIGHT.genericNearTerm, city: WEIGHT.city,
+  };
+  const titles: Record<string, [string, string]> = {
+    topic: ['topic term', 'topic terms'],
+    report: ['report term', 'report terms'],
+    station: ['station name', 'station names'],
+    person: ['person named in the story', 'people named in the story'],
+    'cue-near': ['generic term next to a China cue', 'generic terms next to a China cue'],
+    cue: ['generic term with a China cue in its sentence', 'generic terms with a China cue in their sentence'],
+    'generic-term': ['generic term near topic terms', 'generic terms near topic terms'],
+    city: ['station city in context', 'station cities in context'],
+  };
+  let score = 0;
+  const reasons: string[] = [];
+  for (const group of ['topic', 'report', 'station', 'person', 'cue-near', 'cue', 'generic-term', 'city']) {
+    const g = groups.get(group);
+    if (!g) continue;
+    const items = [...g.values()];
+    for (const it of items) score += weightOf[group]! + Math.min(WEIGHT.repeatCap, (it.count - 1) * WEIGHT.repeat) * (weightOf[group]! / WEIGHT.topic);
+    const [one, many] = titles[group]!;
+    reasons.push(`${items.length} ${items.length === 1 ? one : many}: ${items.map((it) => `"${it.label}"${it.count > 1 ? ` ×${it.count}` : ''}`).join(', ')}`);
+  }
+
+  let claims: ClaimSpot[] = [];
+  if (score >= CLAIM_PROBE_SCORE && score < ON_TOPIC_SCORE && det.claimBytes.length) {
+    // Not enough yet: a known claim stated in the blocks with evidence can settle it.
+    const seen = new Set<number>();
+    for (const h of cands) {
+      if (!h.counts || seen.has(h.block)) continue;
+      seen.add(h.block);
+      const from = blocks[h.block]!;
+      const to = blocks[h.block + 1] ?? text.length;
+      for (const c of spotClaims(claimSpotter(det), text.slice(from, to))) claims.push({ ...c, start: c.start + from, end: c.end + from });
+    }
+  }
+  if (score >= ON_TOPIC_SCORE || claims.length) {
+    if (score >= ON_TOPIC_SCORE && det.claimBytes.length) {
+      claims = spotClaims(claimSpotter(det), text.length > MAX_CLAIM_SCAN_CHARS ? text.slice(0, MAX_CLAIM_SCAN_CHARS) : text);
+    }
+    const distinct = [...new Set(claims.map((c) => c.claimId))];
+    if (distinct.length) {
+      score += Math.min(2, distinct.length) * WEIGHT.claim;
+      reasons.push(`${distinct.length} known claim${distinct.length === 1 ? '' : 's'} stated: ${distinct.join(', ')}`);
+    }
+  }
+  score = Math.round(score * 100) / 100;
+  if (score < ON_TOPIC_SCORE) return { mentions: [], claims: [], page: { onTopic: false, score, reasons } };
+
+  const mentions: Mention[] = [];
+  for (const h of cands) {
+    if (!h.counts) continue;
+    mentions.push({ start: h.start, end: h.end, text: text.slice(h.start, h.end), kind: h.kind!, refs: det.refs[h.pattern]! });
+  }
+  return { mentions, claims, page: { onTopic: true, score, reasons } };
+}
