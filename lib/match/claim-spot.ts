@@ -19,6 +19,10 @@ export interface ClaimIndex {
   /** Token vocabulary (see `claimTokens`) and each token's IDF. */
   tokens: string[];
   idf: number[];
+  /** Token ids of the story's own vocabulary and of names (never enough on their own). */
+  weak: number[];
+  /** Number words by token ("nueve" → 9). */
+  numberWords: Record<string, number>;
   /** Per phrasing: [claim index, ...unique token ids]. */
   phrasings: number[][];
 }
@@ -33,10 +37,15 @@ export interface ClaimSpot {
 
 /** Share of a phrasing's token weight a sentence must cover. */
 export const CLAIM_MIN_COVERAGE = 0.5;
-/** Distinct tokens a sentence must share with the phrasing (one shared word is never a claim). */
-export const CLAIM_MIN_SHARED_TOKENS = 3;
-/** Coverage kept when the claim names places and the sentence names none of them. */
-export const CLAIM_NO_ENTITY_FACTOR = 0.8;
+/**
+ * Agreement a sentence needs with a phrasing: one point per shared distinctive word (not the
+ * story's vocabulary, not a name), one for an agreeing number, one for naming the claim's place.
+ */
+export const CLAIM_MIN_POINTS = 3;
+/** Added when the sentence names one of the claim's places or people. */
+export const CLAIM_ENTITY_BONUS = 0.15;
+/** Added when the sentence gives one of the claim's numbers. */
+export const CLAIM_NUMBER_BONUS = 0.1;
 /** Sentences longer than this are not claim statements (tables, run-on text); skipped for speed. */
 export const CLAIM_MAX_SENTENCE_CHARS = 1_000;
 
@@ -47,7 +56,7 @@ export interface ClaimSpotter {
   /** postings[token] = phrasing indices containing it. */
   postings: number[][];
   total: Float64Array;
-  size: Uint16Array;
+  weak: Uint8Array;
 }
 
 /** Prepares a claim index for spotting (a few ms at most; call once per detector). */
@@ -56,15 +65,15 @@ export function prepareClaimSpotter(index: ClaimIndex): ClaimSpotter {
   index.tokens.forEach((t, i) => tokenId.set(t, i));
   const postings: number[][] = index.tokens.map(() => []);
   const total = new Float64Array(index.phrasings.length);
-  const size = new Uint16Array(index.phrasings.length);
   index.phrasings.forEach((ph, p) => {
     for (let k = 1; k < ph.length; k++) {
       postings[ph[k]!]!.push(p);
       total[p] = total[p]! + index.idf[ph[k]!]!;
     }
-    size[p] = ph.length - 1;
   });
-  return { index, tokenId, postings, total, size };
+  const weak = new Uint8Array(index.tokens.length);
+  for (const id of index.weak) weak[id] = 1;
+  return { index, tokenId, postings, total, weak };
 }
 
 function containsName(hay: string, name: string): boolean {
@@ -81,8 +90,8 @@ function containsName(hay: string, name: string): boolean {
 
 /** The claim one sentence states, if any: claim index and score. `normalised` is the normalised sentence. */
 export function bestClaimFor(sp: ClaimSpotter, normalised: string): { claim: number; score: number } | null {
-  const { index, tokenId, postings, total, size } = sp;
-  const toks = new Set(claimTokens(normalised));
+  const { index, tokenId, postings, total, weak } = sp;
+  const toks = new Set(claimTokens(normalised).map((t) => (index.numberWords[t] !== undefined ? `#${index.numberWords[t]}` : t)));
   const acc = new Map<number, { w: number; n: number }>();
   const numbers: number[] = [];
   for (const t of toks) {
@@ -90,12 +99,13 @@ export function bestClaimFor(sp: ClaimSpotter, normalised: string): { claim: num
     const id = tokenId.get(t);
     if (id === undefined) continue;
     const w = index.idf[id]!;
+    const strong = weak[id] ? 0 : 1;
     for (const p of postings[id]!) {
       const a = acc.get(p);
       if (a) {
         a.w += w;
-        a.n++;
-      } else acc.set(p, { w, n: 1 });
+        a.n += strong;
+      } else acc.set(p, { w, n: strong });
     }
   }
   if (acc.size === 0) return null;
@@ -106,18 +116,21 @@ export function bestClaimFor(sp: ClaimSpotter, normalised: string): { claim: num
   });
   let best: { claim: number; score: number } | null = null;
   for (const [p, a] of acc) {
-    if (a.n < Math.min(CLAIM_MIN_SHARED_TOKENS, size[p]!)) continue;
     const claim = index.phrasings[p]![0]!;
     let score = a.w / total[p]!;
+    let points = a.n;
     const claimNumbers = index.numbers[claim]!;
-    if (claimNumbers.length && numbers.length && !numbers.some((x) => claimNumbers.includes(x))) continue;
-    if (index.entities[claim]!.length) {
-      if (!named.has(claim)) {
-        if (named.size > 0) continue;
-        score *= CLAIM_NO_ENTITY_FACTOR;
-      }
+    if (claimNumbers.length && numbers.length) {
+      // A sentence with other numbers is not this claim.
+      if (!numbers.some((x) => claimNumbers.includes(x))) continue;
+      score += CLAIM_NUMBER_BONUS;
+      points++;
     }
-    if (score >= CLAIM_MIN_COVERAGE && (!best || score > best.score)) best = { claim, score };
+    if (named.has(claim)) {
+      score += CLAIM_ENTITY_BONUS;
+      points++;
+    } else if (named.size > 0 && index.entities[claim]!.length) continue; // about another claim's places
+    if (points >= CLAIM_MIN_POINTS && score >= CLAIM_MIN_COVERAGE && (!best || score > best.score)) best = { claim, score: Math.min(1, score) };
   }
   return best;
 }

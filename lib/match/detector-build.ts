@@ -59,6 +59,35 @@ export function stationCityNames(city: string): string[] {
   return base.split(/\s+and\s+|\s*[;,/]\s*/).map((s) => s.trim()).filter((s) => s.length >= 3);
 }
 
+/**
+ * The term without its China cue word ("secret Chinese police station" → "secret police station"),
+ * or null when it has none or too little would remain.
+ */
+export function withoutChinaCue(text: string, lang: Lang): string | null {
+  const cues = (CHINA_CUES[lang] ?? []).map((c) => normaliseForMatch(c));
+  const norm = normaliseForMatch(text);
+  const dense = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(norm);
+  if (dense) {
+    for (const cue of cues) {
+      if (norm.startsWith(cue) && norm.length - cue.length >= 2) return norm.slice(cue.length).replace(/^の/, '');
+    }
+    return null;
+  }
+  // Cue words may be inflected ("chinesischen", "chinas"): match on the cue as a word prefix.
+  const isCue = (w: string) => cues.some((c) => w === c || (w.startsWith(c) && w.length - c.length <= 3));
+  // Only an adjective at either end ("Chinese police base", "comisarías chinas"): a cue inside the
+  // phrase ("overseas Chinese affairs") or after a preposition ("comisarías de Pekín") is not one.
+  const words = norm.split(' ');
+  if (words.length < 2) return null;
+  let kept: string[];
+  if (isCue(words[0]!)) kept = words.slice(1);
+  else if (isCue(words[words.length - 1]!)) kept = words.slice(0, -1);
+  else return null;
+  if (kept.some(isCue) || kept[kept.length - 1]!.length <= 3) return null;
+  const bare = kept.join(' ');
+  return bare.length >= 6 ? bare : null;
+}
+
 /** Every pattern the detector matches: normalised text, what it is and the records it refers to. */
 export function detectorPatterns(ds: Dataset): Array<{ text: string; key: string; kind: TermKind | null; refs: string[]; flags: number; suffix: string[] }> {
   const entries = new Map<string, Entry>();
@@ -77,11 +106,30 @@ export function detectorPatterns(ds: Dataset): Array<{ text: string; key: string
   };
   for (const t of ds.terms) {
     add(t.text, t.lang, t.kind, t.refs, t.kind === 'generic' && t.lang.startsWith('zh') ? FLAG_NEEDS_ABROAD : 0);
+    // Inflection works both ways: "police station" already matches "police stations"; a name
+    // written in the plural is also found in the singular ("SafeGuard Defender").
+    if (t.lang === 'en' && t.kind !== 'generic' && /[a-z]{4}s$/i.test(t.text)) add(t.text.slice(0, -1), t.lang, t.kind, t.refs, 0);
+  }
+  // A topic term built as "China cue + phrase" ("Chinese police base", "comisaría china") implies
+  // the bare phrase is this language's generic form: it then counts next to any China cue, so
+  // "China may have set up police bases" is caught even if the dataset lists no such generic.
+  for (const t of ds.terms) {
+    if (t.kind !== 'topic') continue;
+    const bare = withoutChinaCue(t.text, t.lang);
+    if (bare) add(bare, t.lang, 'generic', [], t.lang.startsWith('zh') ? FLAG_NEEDS_ABROAD : 0);
   }
   // A station's city counts only where the sentence ties it to the story (FLAG_CITY).
   const byCity = new Map<string, string[]>();
   for (const st of ds.stations) {
     for (const name of stationCityNames(st.city)) byCity.set(name, [...(byCity.get(name) ?? []), st.id]);
+  }
+  // The PRC police jurisdiction said to run a station ("the Fuzhou branch of the MPS") is tied to the
+  // story the same way: only in context, referring to the stations it is said to run.
+  for (const st of ds.stations) {
+    for (const name of (st.jurisdiction ?? '').split(/[;,/]|\band\b/)) {
+      const n = name.trim();
+      if (n.length >= 3 && !/unknown|not stated/i.test(n)) byCity.set(n, [...(byCity.get(n) ?? []), st.id]);
+    }
   }
   for (const [name, ids] of byCity) add(name, 'en', null, ids, FLAG_CITY, ['\'s']);
   for (const [lang, words] of Object.entries(CHINA_CUES) as Array<[Lang, string[]]>) {

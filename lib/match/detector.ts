@@ -37,16 +37,22 @@ export const WEIGHT = {
   station: 1.5,
   person: 1.5,
   /** A generic phrase with a China/abroad cue close by in its sentence ("Chinese police stations"). */
-  genericNearCue: 2.5,
+  genericNearCue: 3,
   /** A generic phrase with such a cue further away in its sentence. */
   genericCue: 2,
   /** A generic phrase that is near topic terms only adds a little. */
   genericNearTerm: 0.5,
   city: 0.5,
+  /** CITY_CLUSTER_MIN or more station cities in one sentence, once per page. */
+  cityCluster: 1.5,
   claim: 1.5,
   repeat: 0.5,
   repeatCap: 1.5,
 } as const;
+/** Longest sentence the context rules look across (characters). */
+export const MAX_SENTENCE_CHARS = 1_000;
+/** Station cities in one sentence that count without other evidence ("in Madrid, Barcelona and Valencia"). */
+export const CITY_CLUSTER_MIN = 3;
 /** "Close by" for a cue: characters between cue and generic phrase. */
 export const CUE_NEAR_CHARS = 60;
 /** Below the threshold but with this much evidence, sentences around it are checked for claims. */
@@ -151,57 +157,58 @@ interface Hit {
   sentence: number;
   block: number;
   /** Context verdict and weight class. */
-  counts: 'strong' | 'cue-near' | 'cue' | 'term' | 'city' | null;
+  counts: 'strong' | 'cue-near' | 'cue' | 'term' | 'city' | 'cluster' | null;
 }
 
 const TERMINATORS = new Set([0x21, 0x3f, 0x3002, 0xff01, 0xff1f, 0xff0e, 0x2026, 0x061f, 0x0964]);
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0xa0 || c === 0x3000;
 const isLowerAscii = (c: number) => c >= 0x61 && c <= 0x7a;
 
-/** Sentence and block starts in the original text (cheap rules; Intl.Segmenter is used for claims only). */
-function sentenceStarts(text: string): { starts: number[]; blocks: number[] } {
-  const starts = [0];
-  const blocks = [0];
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) {
-      starts.push(i + 1);
-      blocks.push(i + 1);
-    } else if (TERMINATORS.has(c)) {
-      starts.push(i + 1);
-    } else if (c === 0x2e && (i + 1 >= n || isSpace(text.charCodeAt(i + 1)))) {
-      // "U.S. officials", "Mr. Li": a dotted token or a short title-case word before the dot is an abbreviation.
-      let w = i;
-      while (w > 0 && (isLowerAscii(text.charCodeAt(w - 1) | 0x20) || text.charCodeAt(w - 1) === 0x2e)) w--;
-      const token = text.slice(w, i);
-      const abbreviation = token.includes('.') || (token.length <= 3 && /^[A-Z][a-z]*$/.test(token));
-      if (!abbreviation) starts.push(i + 1);
-    }
-  }
-  return { starts, blocks };
+/** Whether the character at i ends a sentence (cheap rules; Intl.Segmenter is used for claims only). */
+function endsSentence(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (TERMINATORS.has(c)) return true;
+  if (c !== 0x2e || (i + 1 < text.length && !isSpace(text.charCodeAt(i + 1)))) return false;
+  // "U.S. officials", "Mr. Li": a dotted token or a short title-case word before the dot is an abbreviation.
+  let w = i;
+  while (w > 0 && (isLowerAscii(text.charCodeAt(w - 1) | 0x20) || text.charCodeAt(w - 1) === 0x2e)) w--;
+  const token = text.slice(w, i);
+  return !(token.includes('.') || (token.length <= 3 && /^[A-Z][a-z]*$/.test(token)));
 }
 
-function indexOfPos(sorted: number[], pos: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (sorted[mid]! <= pos) lo = mid;
-    else hi = mid - 1;
+/** Start of the sentence holding `pos`: after the previous terminator or line break (at most MAX_SENTENCE_CHARS back). */
+function sentenceStart(text: string, pos: number): number {
+  const stop = Math.max(0, pos - MAX_SENTENCE_CHARS);
+  for (let i = pos - 1; i >= stop; i--) {
+    if (text.charCodeAt(i) === 0x0a || endsSentence(text, i)) return i + 1;
   }
-  return lo;
+  return stop;
+}
+
+/** End of the sentence holding `pos`: after its terminator, or at the line break. */
+function sentenceEnd(text: string, pos: number): number {
+  const stop = Math.min(text.length, pos + MAX_SENTENCE_CHARS);
+  for (let i = pos; i < stop; i++) {
+    if (text.charCodeAt(i) === 0x0a) return i;
+    if (endsSentence(text, i)) return i + 1;
+  }
+  return stop;
 }
 
 /** Finds mentions, spotted claims and the page decision for a page's visible text (blocks separated by "\n"). */
 export function detect(det: Detector, text: string): Detection {
   const found = scan(det.automaton, text, det.scratch);
   const H = found.hits;
+  // Cues alone never make a page; station cities only when enough of them could form a list.
   let anyTerm = false;
-  for (let k = 0; k < found.count && !anyTerm; k++) anyTerm = det.kinds[H[3 * k + 2]!] !== 0;
+  let cities = 0;
+  for (let k = 0; k < found.count && !anyTerm; k++) {
+    const p = H[3 * k + 2]!;
+    anyTerm = det.kinds[p] !== 0 || (det.flags[p]! & FLAG_CITY ? ++cities >= CITY_CLUSTER_MIN : false);
+  }
   if (!anyTerm) return { ...OFF_TOPIC, page: { ...OFF_TOPIC.page, reasons: [] } };
 
-  const { starts, blocks } = sentenceStarts(text);
+  // Sentences are found around hits only: a page's cost stays that of the scan.
   const cues: Hit[] = [];
   let cands: Hit[] = [];
   for (let k = 0; k < found.count; k++) {
@@ -215,8 +222,8 @@ export function detect(det: Detector, text: string): Detection {
       pattern,
       kind: code ? KIND_CODES[code - 1]! : flags & FLAG_CITY ? 'station' : null,
       flags,
-      sentence: indexOfPos(starts, start),
-      block: indexOfPos(blocks, start),
+      sentence: sentenceStart(text, start),
+      block: text.lastIndexOf('\n', start - 1) + 1,
       counts: null,
     };
     if (flags & (FLAG_CUE_CHINA | FLAG_CUE_ABROAD)) cues.push(hit);
@@ -228,6 +235,12 @@ export function detect(det: Detector, text: string): Detection {
   for (const h of cands) if (!kept.some((o) => h.start < o.end && o.start < h.end)) kept.push(h);
   cands = kept.sort((a, b) => a.start - b.start);
 
+  // Whether the sentence before or after h's, in the same block, is in `set`.
+  const nextTo = (h: Hit, set: Set<number>) => {
+    if (h.sentence > h.block && set.has(sentenceStart(text, h.sentence - 1))) return true;
+    const end = sentenceEnd(text, h.start);
+    return end < text.length && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end - 1) !== 0x0a && set.has(end);
+  };
   // Sentences holding named evidence (topic, report, station, person terms).
   const strongIn = new Set<number>();
   const topicIn = new Set<number>();
@@ -255,17 +268,20 @@ export function detect(det: Detector, text: string): Detection {
       }
       best = 'cue';
     }
-    if (!best) {
-      const near = strongIn.has(h.sentence) ||
-        ((topicIn.has(h.sentence - 1) && indexOfPos(blocks, starts[h.sentence - 1]!) === h.block) ||
-          (topicIn.has(h.sentence + 1) && h.sentence + 1 < starts.length && indexOfPos(blocks, starts[h.sentence + 1]!) === h.block));
-      if (near) best = 'term';
-    }
+    if (!best && (strongIn.has(h.sentence) || nextTo(h, topicIn))) best = 'term';
     h.counts = best;
     if (best) evidenceIn.add(h.sentence);
   }
+  // A station's city counts where its sentence, or a neighbouring one, ties it to the story; three
+  // or more station cities listed in one sentence are weak evidence on their own.
+  const clusters = new Map<number, Hit[]>();
   for (const h of cands) {
-    if (h.flags & FLAG_CITY && !det.kinds[h.pattern] && evidenceIn.has(h.sentence)) h.counts = 'city';
+    if (!(h.flags & FLAG_CITY) || det.kinds[h.pattern]) continue;
+    if (evidenceIn.has(h.sentence) || nextTo(h, topicIn)) h.counts = 'city';
+    else clusters.set(h.sentence, [...(clusters.get(h.sentence) ?? []), h]);
+  }
+  for (const list of clusters.values()) {
+    if (new Set(list.map((h) => h.pattern)).size >= CITY_CLUSTER_MIN) for (const h of list) h.counts = 'cluster';
   }
 
   // Score with reasons.
@@ -273,7 +289,7 @@ export function detect(det: Detector, text: string): Detection {
   const label = (h: Hit) => text.slice(h.start, h.end);
   for (const h of cands) {
     if (!h.counts) continue;
-    const group = h.counts === 'strong' ? h.kind! : h.counts === 'city' ? 'city' : h.counts === 'term' ? 'generic-term' : h.counts;
+    const group = h.counts === 'strong' ? h.kind! : h.counts === 'term' ? 'generic-term' : h.counts;
     const g = groups.get(group) ?? new Map<string, { label: string; count: number }>();
     groups.set(group, g);
     const key = String(h.pattern);
@@ -284,6 +300,7 @@ export function detect(det: Detector, text: string): Detection {
   const weightOf: Record<string, number> = {
     topic: WEIGHT.topic, report: WEIGHT.report, station: WEIGHT.station, person: WEIGHT.person,
     'cue-near': WEIGHT.genericNearCue, cue: WEIGHT.genericCue, 'generic-term': WEIGHT.genericNearTerm, city: WEIGHT.city,
+    cluster: 0,
   };
   const titles: Record<string, [string, string]> = {
     topic: ['topic term', 'topic terms'],
@@ -294,14 +311,16 @@ export function detect(det: Detector, text: string): Detection {
     cue: ['generic term with a China cue in its sentence', 'generic terms with a China cue in their sentence'],
     'generic-term': ['generic term near topic terms', 'generic terms near topic terms'],
     city: ['station city in context', 'station cities in context'],
+    cluster: ['station city', 'station cities listed together'],
   };
   let score = 0;
   const reasons: string[] = [];
-  for (const group of ['topic', 'report', 'station', 'person', 'cue-near', 'cue', 'generic-term', 'city']) {
+  for (const group of ['topic', 'report', 'station', 'person', 'cue-near', 'cue', 'generic-term', 'city', 'cluster']) {
     const g = groups.get(group);
     if (!g) continue;
     const items = [...g.values()];
     for (const it of items) score += weightOf[group]! + Math.min(WEIGHT.repeatCap, (it.count - 1) * WEIGHT.repeat) * (weightOf[group]! / WEIGHT.topic);
+    if (group === 'cluster') score += WEIGHT.cityCluster;
     const [one, many] = titles[group]!;
     reasons.push(`${items.length} ${items.length === 1 ? one : many}: ${items.map((it) => `"${it.label}"${it.count > 1 ? ` ×${it.count}` : ''}`).join(', ')}`);
   }
@@ -313,8 +332,9 @@ export function detect(det: Detector, text: string): Detection {
     for (const h of cands) {
       if (!h.counts || seen.has(h.block)) continue;
       seen.add(h.block);
-      const from = blocks[h.block]!;
-      const to = blocks[h.block + 1] ?? text.length;
+      const from = h.block;
+      const nl = text.indexOf('\n', from);
+      const to = nl < 0 ? text.length : nl;
       for (const c of spotClaims(claimSpotter(det), text.slice(from, to))) claims.push({ ...c, start: c.start + from, end: c.end + from });
     }
   }
