@@ -37,6 +37,8 @@ export const CLAIM_IRI_PREFIX = 'urn:stationwatch:claim:';
 export const MAX_IMPORT_CHARS = 50_000_000;
 /** Most annotations in one import. */
 export const MAX_IMPORT_ANNOTATIONS = 100_000;
+/** Deepest nesting of arrays, collections and page chains an import may have. */
+export const MAX_IMPORT_NESTING = 64;
 
 const CONTEXT = [ANNO_CONTEXT, { sw: STATIONWATCH_NS }] as const;
 const GENERATOR = { id: 'urn:stationwatch:app', type: 'Software', name: 'Stationwatch' } as const;
@@ -214,9 +216,14 @@ function collectItems(input: unknown): { ok: true; items: unknown[] } | { ok: fa
   }
   const items: unknown[] = [];
   const errors: string[] = [];
-  const visit = (node: unknown, where: string): void => {
+  // Hostile files nest arrays or page chains thousands deep: refuse them instead of overflowing the stack.
+  const visit = (node: unknown, where: string, depth = 0): void => {
+    if (depth > MAX_IMPORT_NESTING) {
+      if (!errors.some((e) => e.includes('nested more than'))) errors.push(`${where.slice(0, 80)}…: the file is nested more than ${MAX_IMPORT_NESTING} levels deep`);
+      return;
+    }
     if (Array.isArray(node)) {
-      node.forEach((x, i) => visit(x, `${where}[${i}]`));
+      node.forEach((x, i) => visit(x, `${where}[${i}]`, depth + 1));
       return;
     }
     if (!node || typeof node !== 'object') {
@@ -225,22 +232,22 @@ function collectItems(input: unknown): { ok: true; items: unknown[] } | { ok: fa
     }
     const obj = node as Json;
     if (hasType(obj, 'AnnotationCollection')) {
-      if (Array.isArray(obj.items)) visit(obj.items, `${where}.items`);
-      else if (obj.first && typeof obj.first === 'object') visit(obj.first, `${where}.first`);
+      if (Array.isArray(obj.items)) visit(obj.items, `${where}.items`, depth + 1);
+      else if (obj.first && typeof obj.first === 'object') visit(obj.first, `${where}.first`, depth + 1);
       else if (typeof obj.first === 'string') errors.push(`${where}: the collection's pages are not in the file (first is a link); export them embedded`);
       else if (obj.total !== 0) errors.push(`${where}: the collection holds no items`);
       return;
     }
     if (hasType(obj, 'AnnotationPage')) {
       if (!Array.isArray(obj.items)) errors.push(`${where}: the page has no items array`);
-      else items.push(...obj.items);
-      if (obj.next && typeof obj.next === 'object') visit(obj.next, `${where}.next`);
+      else for (const item of obj.items) items.push(item);
+      if (obj.next && typeof obj.next === 'object') visit(obj.next, `${where}.next`, depth + 1);
       else if (typeof obj.next === 'string') errors.push(`${where}: further pages are not in the file (next is a link); export them embedded`);
       return;
     }
     if (Array.isArray(obj.rows)) {
       // Hypothesis API search results.
-      items.push(...obj.rows);
+      for (const row of obj.rows) items.push(row);
       return;
     }
     items.push(obj);
