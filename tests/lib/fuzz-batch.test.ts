@@ -105,10 +105,7 @@ const cutsOf = (max: number) => fc.array(fc.integer({ min: 0, max }), { maxLengt
 
 /** Characters that break naive CSV code, plus ordinary and astral text and spreadsheet formula starts. */
 const CSV_UNITS = ['a', 'b', 'Z', '1', ' ', ',', ';', '\t', '"', '\r', '\n', '\r\n', '=', '+', '-', '@', 'é', '中', '𠮷', '\ufeff', '\u2028', '\u0000', '<', '>', '&'];
-// A CR right before a quote (end of a quoted field, or a doubled quote) throws the reader's line
-// count off (see the dedicated test below); values here avoid that one shape so that every other
-// property keeps being checked meanwhile.
-const csvValue = fc.string({ unit: fc.constantFrom(...CSV_UNITS), maxLength: 12 }).map((v) => v.replace(/\r("|$)/g, '\ra$1'));
+const csvValue = fc.string({ unit: fc.constantFrom(...CSV_UNITS), maxLength: 12 });
 const headerName = fc.oneof(
   fc.stringMatching(/^[a-z][a-z0-9_]{0,9}$/),
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'Text', 'TEXT', 'body', 'id'),
