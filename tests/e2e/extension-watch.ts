@@ -138,3 +138,47 @@ export async function reportedFindings(ext: ExtensionBrowser, tabId: number, tim
     { tabId, timeoutMs },
   );
 }
+
+export interface ShallowCard {
+  open: boolean;
+  text: string;
+  links: { href: string; x: number; y: number }[];
+  position: string | null;
+}
+
+/**
+ * The card as a reader sees it, found without fetching the whole DOM tree (tests/e2e/card.ts asks
+ * for the full tree, which the DevTools protocol cannot serialise on very deep pages). `fn`, when
+ * given, runs on the card's shadow root first (e.g. to open its <details>).
+ */
+export async function readCardShallow(page: Page, fn?: string): Promise<ShallowCard> {
+  const closed: ShallowCard = { open: false, text: '', links: [], position: null };
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = (await cdp.send('DOM.getDocument', { depth: 0 })) as { root: { nodeId: number } };
+    const { nodeId } = (await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'stationwatch-ui' })) as { nodeId: number };
+    if (!nodeId) return closed;
+    const { node } = (await cdp.send('DOM.describeNode', { nodeId, depth: 0, pierce: true })) as { node: { shadowRoots?: { backendNodeId: number }[] } };
+    const shadow = node.shadowRoots?.[0];
+    if (!shadow) return closed;
+    const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId })) as { object: { objectId: string } };
+    if (fn) await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: fn });
+    const { result } = (await cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId,
+      returnByValue: true,
+      functionDeclaration: `function () {
+        const card = this.querySelector('.sw-card');
+        if (!card) return { open: false, text: '', links: [], position: null };
+        return {
+          open: true,
+          text: card.innerText,
+          links: [...card.querySelectorAll('a')].map((a) => { const b = a.getBoundingClientRect(); return { href: a.href, x: b.left + b.width / 2, y: b.top + b.height / 2 }; }),
+          position: getComputedStyle(card).position,
+        };
+      }`,
+    })) as { result: { value: ShallowCard } };
+    return result.value;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
