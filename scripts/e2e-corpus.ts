@@ -86,6 +86,8 @@ interface PageResult {
   crashed: boolean;
   loadError: string | null;
   findings: ReportedFindings | null;
+  /** The toolbar badge for the page's tab ('' when the page is not about the story). */
+  badge: string;
   errors: ExtensionError[];
 }
 
@@ -94,7 +96,7 @@ async function visit(ext: ExtensionBrowser, origin: string, file: string, opts: 
   const errors: ExtensionError[] = [];
   const watch = await watchPage(ext, page, errors);
   const url = `${origin}/${file.split('/').map(encodeURIComponent).join('/')}`;
-  const result: PageResult = { file, loaded: false, crashed: false, loadError: null, findings: null, errors };
+  const result: PageResult = { file, loaded: false, crashed: false, loadError: null, findings: null, badge: '', errors };
   page.on('crash', () => (result.crashed = true));
   try {
     try {
@@ -106,7 +108,10 @@ async function visit(ext: ExtensionBrowser, origin: string, file: string, opts: 
       result.loaded = page.url().startsWith(origin);
     }
     const tabId = await tabIdOf(ext, url.split('#')[0]!.split('?')[0]!);
-    if (tabId >= 0) result.findings = await reportedFindings(ext, tabId, opts.timeoutMs);
+    if (tabId >= 0) {
+      result.findings = await reportedFindings(ext, tabId, opts.timeoutMs);
+      result.badge = await ext.worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    }
     if (canary) {
       await watch.canary();
       const deadline = Date.now() + 3_000;
@@ -162,13 +167,15 @@ async function main(): Promise<void> {
   results.sort((a, b) => a.file.localeCompare(b.file));
   const loaded = results.filter((r) => r.loaded);
   const reported = results.filter((r) => r.findings);
-  const onTopic = results.filter((r) => r.findings?.onTopic);
+  const onTopic = results.filter((r) => r.badge !== '');
   const pageErrors = results.flatMap((r) => r.errors.map((e) => ({ ...e, page: r.file })));
   const errors = [...pageErrors, ...workerErrors];
   console.log(`\ne2e:corpus ${opts.dir}`);
   const crashed = results.filter((r) => r.crashed);
   console.log(`pages: ${results.length}, loaded ${loaded.length}, load timeouts ${results.filter((r) => r.loadError).length}, reported by the extension ${reported.length}, renderer crashes ${crashed.length}${crashed.length ? ` (${crashed.map((r) => r.file).join(', ')})` : ''}`);
-  console.log(`flagged on-topic: ${onTopic.length}${onTopic.length ? ` — ${onTopic.map((r) => `${r.file} (${r.findings!.mentionCount} mentions)`).join(', ')}` : ''}`);
+  console.log(`flagged on-topic (badge shown): ${onTopic.length}${onTopic.length ? ` — ${onTopic.map((r) => `${r.file} (${r.badge})`).join(', ')}` : ''}`);
+  const disagree = results.filter((r) => r.findings && (r.badge !== '') !== (r.findings.onTopic && r.findings.mentionCount > 0));
+  if (disagree.length) console.log(`badge and report disagree on: ${disagree.map((r) => r.file).join(', ')}`);
   const unreported = results.filter((r) => r.loaded && !r.findings);
   if (unreported.length) console.log(`loaded but no report from the extension: ${unreported.map((r) => r.file).join(', ')}`);
   console.log(`extension errors: ${errors.length}`);
