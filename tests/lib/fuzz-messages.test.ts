@@ -145,6 +145,7 @@ const VALID_BODIES: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
     { requiredKeys: ['page'] },
   ),
   // Annotation bodies are checked by the annotation model in the handler, not here: any JSON passes.
+  'editor-pickers': fc.constant({}),
   'page-annotations': fc.constant({}),
   'annotation-save': fc.record({ annotation: anyJson }),
   'annotation-delete': fc.record({ id: fc.string({ unit: 'binary', maxLength: 80 }) }),
