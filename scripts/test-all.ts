@@ -47,7 +47,8 @@ for (const step of steps) {
   }
   console.log(`\n=== ${step.name}: ${step.command}`);
   const t0 = Date.now();
-  const result = spawnSync(step.command, { shell: true, stdio: 'inherit', env: { ...process.env, STATIONWATCH_SKIP_BUILD: '1' } });
+  const env = { ...process.env, STATIONWATCH_SKIP_BUILD: '1', ...(existsSync(SHARED_PAGES) ? { STATIONWATCH_CORPUS_DIR: SHARED_PAGES } : {}) };
+  const result = spawnSync(step.command, { shell: true, stdio: 'inherit', env });
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   if (step.report && existsSync(step.report)) {
     const r = JSON.parse(readFileSync(step.report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };

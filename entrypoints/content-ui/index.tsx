@@ -28,8 +28,12 @@ export default defineUnlistedScript(() => {
   const g = globalThis as Record<string, unknown>;
   if (g[UI_GLOBAL]) return;
 
-  const host = document.createElement('stationwatch-ui');
+  // A plain <div>, not a custom element: a page could define a custom element's name first and run
+  // its own constructor on our host (attaching a shadow root before we can). Inline !important styles
+  // keep page stylesheets from hiding, moving or transforming it.
+  const host = document.createElement('div');
   host.setAttribute('data-stationwatch-ui', '');
+  host.style.cssText = 'all: initial !important; display: block !important; position: static !important;';
   const shadow = host.attachShadow({ mode: 'closed' });
   const style = document.createElement('style');
   style.textContent = CARD_CSS + ANNOTATION_CSS;

@@ -48,7 +48,7 @@ async function openCopyOfCard(page: Page): Promise<string> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
-    const host = findNode(root, (n) => n.nodeName === 'STATIONWATCH-UI');
+    const host = findNode(root, (n) => (n.attributes ?? []).includes('data-stationwatch-ui'));
     const shadow = host?.shadowRoots?.[0];
     if (!shadow) throw new Error('no card host on the page');
     const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId })) as { object: { objectId: string } };
@@ -71,6 +71,7 @@ async function openCopyOfCard(page: Page): Promise<string> {
 
 interface CdpNode {
   nodeName: string;
+  attributes?: string[];
   backendNodeId: number;
   children?: CdpNode[];
   shadowRoots?: CdpNode[];

@@ -21,7 +21,7 @@ export async function readCard(page: Page): Promise<CardSnapshot> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
-    const host = findNode(root, (n) => n.nodeName === 'STATIONWATCH-UI');
+    const host = findNode(root, (n) => (n.attributes ?? []).includes('data-stationwatch-ui'));
     const shadow = host?.shadowRoots?.[0];
     if (!host || !shadow) return { open: false, role: null, labelledBy: null, heading: null, text: '', links: [], rect: null, focusInside: false, live: '' };
     const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId })) as { object: { objectId: string } };
@@ -59,7 +59,7 @@ export async function onCardRoot(page: Page, fn: string): Promise<unknown> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
-    const shadow = findNode(root, (n) => n.nodeName === 'STATIONWATCH-UI')?.shadowRoots?.[0];
+    const shadow = findNode(root, (n) => (n.attributes ?? []).includes('data-stationwatch-ui'))?.shadowRoots?.[0];
     if (!shadow) throw new Error('no card host');
     const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId })) as { object: { objectId: string } };
     const { result } = (await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, returnByValue: true, functionDeclaration: fn })) as { result: { value: unknown } };
@@ -71,6 +71,8 @@ export async function onCardRoot(page: Page, fn: string): Promise<unknown> {
 
 interface CdpNode {
   nodeName: string;
+  /** Flat list: name, value, name, value… */
+  attributes?: string[];
   backendNodeId: number;
   children?: CdpNode[];
   shadowRoots?: CdpNode[];

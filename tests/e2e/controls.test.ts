@@ -77,7 +77,7 @@ describe('per-site disable', () => {
     const box = await here.locator('p', { hasText: 'Safeguard Defenders' }).first().boundingBox();
     await here.mouse.click(box!.x + 20, box!.y + 5);
     await here.waitForTimeout(500);
-    expect(await here.evaluate(() => document.querySelector('stationwatch-ui'))).toBeNull();
+    expect(await here.evaluate(() => document.querySelector('[data-stationwatch-ui]'))).toBeNull();
   });
 
   it('turning the site back on restores highlights and the badge without a reload', async () => {

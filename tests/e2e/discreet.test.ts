@@ -153,7 +153,7 @@ describe('discreet mode', () => {
     // Open the card so that the on-demand UI is in the page too.
     const point = await pointOfText(page, 'Safeguard Defenders');
     await page.mouse.click(point.x, point.y);
-    await page.waitForFunction(() => document.querySelector('stationwatch-ui') !== null, undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('[data-stationwatch-ui]') !== null, undefined, { timeout: 10_000 });
     await setSettings({ discreet: true });
     await expect.poll(async () => (await trace(page)).highlights, { timeout: 10_000 }).toBe(0);
     await expect.poll(async () => (await trace(page)).ourElements, { timeout: 10_000 }).toBe(0);

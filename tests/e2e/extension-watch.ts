@@ -156,7 +156,7 @@ export async function readCardShallow(page: Page, fn?: string): Promise<ShallowC
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = (await cdp.send('DOM.getDocument', { depth: 0 })) as { root: { nodeId: number } };
-    const { nodeId } = (await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'stationwatch-ui' })) as { nodeId: number };
+    const { nodeId } = (await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: '[data-stationwatch-ui]' })) as { nodeId: number };
     if (!nodeId) return closed;
     const { node } = (await cdp.send('DOM.describeNode', { nodeId, depth: 0, pierce: true })) as { node: { shadowRoots?: { backendNodeId: number }[] } };
     const shadow = node.shadowRoots?.[0];

@@ -33,7 +33,7 @@ interface State {
 /** Everything a forged message could change, from the page, the browser and the extension's stores. */
 async function state(page: Page, tabId: number): Promise<State> {
   const highlights = Object.fromEntries(Object.entries(await pageHighlights(page)).map(([name, texts]) => [name, texts.length]));
-  const host = await page.evaluate(() => document.querySelector('stationwatch-ui') !== null);
+  const host = await page.evaluate(() => document.querySelector('[data-stationwatch-ui]') !== null);
   const stores = await ext.worker.evaluate(async (id) => {
     const local = await chrome.storage.local.get(null);
     const session = await chrome.storage.session.get(null);

@@ -91,7 +91,7 @@ describe('hostile pages', () => {
     // The page's own fake UI object was never used: the card UI lives in the isolated world.
     expect(hostile.uiCalls).toEqual([]);
     expect(hostile.listenerThrows).toBeGreaterThan(0);
-    expect(await page.evaluate(() => document.querySelector('stationwatch-ui')?.shadowRoot ?? null)).toBeNull();
+    expect(await page.evaluate(() => document.querySelector('[data-stationwatch-ui]')?.shadowRoot ?? null)).toBeNull();
     expect(errors).toEqual([]);
     await noWorkerErrors();
     await page.close();
@@ -104,7 +104,7 @@ describe('hostile pages', () => {
     expect(card.text).toContain('Safeguard Defenders');
     const seen = await page.evaluate(() => {
       const h = (window as unknown as { __hostile: { constructed: number; connected: number; grabbed: Element[] } }).__hostile;
-      const host = document.querySelector('stationwatch-ui');
+      const host = document.querySelector('[data-stationwatch-ui]');
       return { constructed: h.constructed, connected: h.connected, grabbed: h.grabbed.length, openShadow: host?.shadowRoot ? host.shadowRoot.innerHTML.length : null };
     });
     // The page's constructor must not have run on our host, nor left an open shadow root on it.
@@ -164,7 +164,7 @@ describe('hostile pages', () => {
     const { page, findings, errors } = await visit('offtopic.html');
     expect(findings?.onTopic).toBe(false);
     expect(await page.evaluate(() => [...CSS.highlights.keys()].filter((k) => k.startsWith('stationwatch-')))).toEqual([]);
-    expect(await page.evaluate(() => document.querySelector('stationwatch-ui'))).toBeNull();
+    expect(await page.evaluate(() => document.querySelector('[data-stationwatch-ui]'))).toBeNull();
     expect(errors).toEqual([]);
     await page.close();
   });
