@@ -108,6 +108,20 @@ function ResponseList({ responses }: { responses: GovResponse[] }) {
   );
 }
 
+/** China's position beside what authorities did: the two are never shown apart. */
+function SideBySide({ denials, responses }: { denials: Denial[]; responses: GovResponse[] }) {
+  return (
+    <div class="sw-sides">
+      <Section title={t('chinaSays')}>
+        <DenialList denials={denials} />
+      </Section>
+      <Section title={t('authoritiesDid')}>
+        <ResponseList responses={responses} />
+      </Section>
+    </div>
+  );
+}
+
 /** Sources cited anywhere in an item. */
 export function sourceIdsOf(item: CardItem): string[] {
   switch (item.kind) {
@@ -140,14 +154,7 @@ export function RecordView({ item, sources, headingId }: { item: CardItem; sourc
           <p class="sw-claim-text">{c.text}</p>
           <StatusChip status={c.status} date={c.statusDate} />
           <p class="sw-context">{c.context}</p>
-          <div class="sw-sides">
-            <Section title={t('chinaSays')}>
-              <DenialList denials={item.denials} />
-            </Section>
-            <Section title={t('authoritiesDid')}>
-              <ResponseList responses={item.responses} />
-            </Section>
-          </div>
+          <SideBySide denials={item.denials} responses={item.responses} />
           <CitationList ids={sourceIdsOf(item)} sources={sources} />
         </article>
       );
@@ -189,14 +196,7 @@ export function RecordView({ item, sources, headingId }: { item: CardItem; sourc
               ))}
             </ol>
           </Section>
-          <div class="sw-sides">
-            <Section title={t('chinaSays')}>
-              <DenialList denials={item.denials} />
-            </Section>
-            <Section title={t('authoritiesDid')}>
-              <ResponseList responses={item.responses} />
-            </Section>
-          </div>
+          <SideBySide denials={item.denials} responses={item.responses} />
           <CitationList ids={sourceIdsOf(item)} sources={sources} />
         </article>
       );

@@ -9,6 +9,7 @@ import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { ContextCard, FloatingDialog } from '@/components/ContextCard';
 import { AnnotationEditor, type EditorOptions, type EditorValue } from '@/components/AnnotationEditor';
 import { AnnotationBody } from '@/components/AnnotationCard';
+import { recordLabel } from '@/components/record-label';
 import { ANNOTATION_CSS, CARD_CSS } from '@/components/card-styles';
 import { sendToBackground } from '@/lib/messaging';
 import { Highlighter } from '@/lib/page/highlighter';
@@ -229,20 +230,5 @@ function trusted(fn: () => void) {
 
 function recordIds(request: OpenCardRequest): string[] {
   if ('error' in request.context) return [];
-  return request.context.items
-    .map((item) => {
-      switch (item.kind) {
-        case 'claim':
-          return item.claim.id;
-        case 'station':
-          return item.station.id;
-        case 'report':
-          return item.report.id;
-        case 'response':
-          return item.response.id;
-        case 'denial':
-          return item.denial.id;
-      }
-    })
-    .slice(0, 50);
+  return request.context.items.map((item) => recordLabel(item).id).slice(0, 50);
 }
