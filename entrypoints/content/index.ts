@@ -26,16 +26,22 @@ export default defineContentScript({
       settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
       const detector = stored[DETECTOR_STORAGE_KEY];
       const runs = !settings.paused && !isSiteDisabled(settings, location.hostname) && isStoredDetector(detector);
-      // Paused or disabled here: the badge must stop showing this page's findings too.
-      session?.destroy(!runs);
-      session = null;
+      // Same detector, still running here: keep the session (and its highlights) and adopt the settings.
+      const kept = runs && !!session && session.adopt(detector, settings);
+      if (!kept) {
+        // Paused or disabled here: the badge must stop showing this page's findings too.
+        session?.destroy(!runs);
+        session = null;
+      }
       selectionListener?.abort();
       selectionListener = null;
       if (!runs) return;
-      const sessionController = new AbortController();
-      controller.signal.addEventListener('abort', () => sessionController.abort(), { once: true });
-      session = new PageSession(document, settings, detector, sessionController.signal);
-      session.start();
+      if (!kept) {
+        const sessionController = new AbortController();
+        controller.signal.addEventListener('abort', () => sessionController.abort(), { once: true });
+        session = new PageSession(document, settings, detector, sessionController.signal);
+        session.start();
+      }
       // Annotations load only on pages that have some: the list of annotated pages is local.
       const annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
       const here = location.href.split('#')[0];

@@ -13,8 +13,9 @@
  * the whole page.
  */
 import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
-import { Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
+import { HIGHLIGHT_NAMES, Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
 import { detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
+import { prepareClaimSpotter, spotClaims, type ClaimIndex } from '@/lib/match/claim-spot';
 import { HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
 import { sendToBackground } from '@/lib/messaging';
 import type { MentionSummary, PageFindings } from '@/lib/protocol';
@@ -36,7 +37,8 @@ export interface PageMention {
 
 /** One scan's cost, for bench/page.ts. */
 export interface ScanTiming {
-  kind: 'full' | 'partial' | 'skipped';
+  /** full / partial: a decision over the page; skipped: nothing to decide again; claims-index: its one-off parse. */
+  kind: 'full' | 'partial' | 'skipped' | 'claims-index';
   /** performance.now() when the scan began. */
   at: number;
   totalMs: number;
@@ -78,6 +80,14 @@ const STYLE_FOR_STATUS: Record<string, HighlightStyle> = {
 };
 
 const COLLECT = { includeShadow: true, includeFrames: true } as const;
+/** Work deferred to an idle moment still runs within this long. */
+const IDLE_TIMEOUT_MS = 500;
+
+/** Styles this session paints (annotations belong to the card UI). */
+const MENTION_STYLES: HighlightStyle[] = ['allegation', 'confirmed', 'denied', 'disputed', 'claim', 'current', 'flash'];
+
+/** What detect() answers for text without a single term. */
+const offTopic = (): Detection => ({ mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } });
 
 // Elements that text-index.ts treats as block boundaries (a subset of its list is enough: a missing
 // tag only widens a rescan to the next listed ancestor). A changed node is rescanned from the
@@ -389,15 +399,19 @@ export class PageSession {
     return this.life.signal;
   }
 
-  /** First scan; cheap on pages that never mention the story. */
+  /**
+   * Loads the detector now and scans in an idle moment after: the page has rendered by then, so the
+   * visibility checks find styles computed, and loading and scanning are two short tasks, not one.
+   */
   start(): void {
     if (this.signal.aborted) return;
     const t0 = performance.now();
     this.detector = loadDetector(decodeBase64(this.stored.bytes));
     scanStats.detectorLoadMs = performance.now() - t0;
-    this.scan();
-    if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = performance.now();
-    this.observe();
+    this.later(() => {
+      this.scan();
+      this.observe();
+    });
   }
 
   /** Rescans the whole page and repaints. */
@@ -406,15 +420,50 @@ export class PageSession {
     const t0 = performance.now();
     const root = this.doc.body ?? this.doc.documentElement;
     this.index = collectText(root, COLLECT);
+    this.watchNestedTrees(this.index, this.doc);
+    this.decide({ kind: 'full', at: t0, collectMs: performance.now() - t0, walkedNodes: this.index.nodes.length }, null);
+  }
+
+  /** Runs `fn` in a task of its own when the page is idle (soon in any case). */
+  private later(fn: () => void): void {
+    const run = () => {
+      if (!this.signal.aborted) fn();
+    };
+    const idle = (window as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+    if (idle) idle(run, { timeout: IDLE_TIMEOUT_MS });
+    else setTimeout(run, 0);
+  }
+
+  /**
+   * Decides about the whole page text in `this.index` and paints. `hasTerm` is what the caller knows
+   * (null: not checked yet). The first time a page has terms, the claim index is parsed in a task of
+   * its own and the decision follows in the next, so no single task holds both.
+   */
+  private decide(timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>, hasTerm: boolean | null): void {
+    const det = this.detector!;
+    const index = this.index!;
     const t1 = performance.now();
-    this.detection = detect(this.detector, this.index.text);
+    // quickReject's "no term at all" is exactly when detect() returns the empty off-topic answer.
+    const anyTerm = hasTerm ?? !quickReject(det, index.text);
+    if (anyTerm && det.spotter === null && det.claimBytes.length > 0) {
+      const checkMs = performance.now() - t1;
+      this.later(() => {
+        const t = performance.now();
+        det.spotter ??= prepareClaimSpotter(JSON.parse(new TextDecoder().decode(det.claimBytes)) as ClaimIndex);
+        this.record({ kind: 'claims-index', at: t, totalMs: performance.now() - t, collectMs: 0, detectMs: performance.now() - t, paintMs: 0, walkedNodes: 0, pageChars: 0, mentions: this.mentions.length });
+        // The decision's own timing counts the walk and the first check made before the pause.
+        this.later(() => this.index && this.decide({ ...timing, at: performance.now() - timing.collectMs - checkMs }, true));
+      });
+      return;
+    }
+    this.detection = anyTerm ? detect(det, index.text) : offTopic();
     const t2 = performance.now();
-    this.mentions = this.toMentions(this.index, this.detection);
+    this.mentions = this.toMentions(index, this.detection);
     if (this.current >= this.mentions.length) this.current = -1;
     this.paint();
     const t3 = performance.now();
-    this.record({ kind: 'full', at: t0, totalMs: t3 - t0, collectMs: t1 - t0, detectMs: t2 - t1, paintMs: t3 - t2, walkedNodes: this.index.nodes.length, pageChars: this.index.text.length, mentions: this.mentions.length });
-    this.watchNestedTrees(this.index, this.doc);
+    this.record({ ...timing, totalMs: t3 - timing.at, detectMs: t2 - t1 + (t1 - timing.at - timing.collectMs), paintMs: t3 - t2, pageChars: index.text.length, mentions: this.mentions.length });
+    if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = t3;
     void this.report();
     if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
   }
@@ -462,8 +511,10 @@ export class PageSession {
       return;
     }
     if (this.mentions.length === 0) {
-      // Nothing to show: leave the page's highlight registry and stylesheets exactly as they were.
-      this.highlighter.clear();
+      // Nothing to show: take our mention styles out of the page's registry, and our stylesheet too
+      // unless the reader's annotations (painted by the card UI) still use it.
+      for (const style of MENTION_STYLES) this.highlighter.set(style, []);
+      if (!CSS.highlights.has(HIGHLIGHT_NAMES.annotation)) this.highlighter.clear();
       return;
     }
     const byStyle: Partial<Record<HighlightStyle, StaticRange[]>> = {
@@ -551,6 +602,16 @@ export class PageSession {
   toggleHighlights(): void {
     this.highlightsOn = !this.highlightsOn;
     this.paint();
+  }
+
+  /**
+   * Takes new settings in place when the detector is unchanged (no rescan, no moment without
+   * highlights); false when the caller needs a new session.
+   */
+  adopt(stored: StoredDetector, next: Settings): boolean {
+    if (this.signal.aborted || stored.datasetVersion !== this.stored.datasetVersion || stored.bytes !== this.stored.bytes) return false;
+    this.applySettings(next);
+    return true;
   }
 
   /** Settings changed elsewhere: adopt them without reloading the page. */
@@ -653,7 +714,8 @@ export class PageSession {
     this.doc.addEventListener(
       'click',
       (event) => {
-        if (this.settings.discreet || !this.highlightsOn || event.button !== 0) return;
+        // Only a reader's own input counts: a page script's synthetic events must not drive us.
+        if (!event.isTrusted || this.settings.discreet || !this.highlightsOn || event.button !== 0) return;
         if (this.doc.getSelection()?.type === 'Range') return;
         const index = this.mentionAtPoint(event.clientX, event.clientY);
         if (index < 0) return;
@@ -668,7 +730,7 @@ export class PageSession {
     this.doc.addEventListener(
       'keydown',
       (event) => {
-        if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return;
+        if (!event.isTrusted || !event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return;
         const key = event.code;
         if (key === 'KeyN') void this.step(1);
         else if (key === 'KeyP') void this.step(-1);
@@ -795,37 +857,60 @@ export class PageSession {
     }
     const t1 = performance.now();
     this.index = index;
+    const timing = { kind: 'partial' as const, at: t0, collectMs: t1 - t0, walkedNodes: walked };
     // Highlights whose text left the page go, even when nothing else changes.
     const lostMention = removed.size > 0 && this.mentions.some((m) => m.ranges.some((r) => removed.has(r.startContainer as Text) || removed.has(r.endContainer as Text)));
     const onTopic = this.detection?.page.onTopic ?? false;
-    const changedText = walked > 0;
-    let detectMs = 0;
-    let paintMs = 0;
-    if (onTopic ? changedText || lostMention || removed.size > 0 : anyTerm || lostMention) {
-      // Something the page decision depends on changed: decide again over the whole (spliced) text.
-      this.detection = detect(this.detector!, index.text);
-      const t2 = performance.now();
-      detectMs = t2 - t1;
-      this.mentions = this.toMentions(index, this.detection);
-      if (this.current >= this.mentions.length) this.current = -1;
-      this.paint();
-      paintMs = performance.now() - t2;
-      void this.report();
-      if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
-    } else if (this.mentions.length > 0) {
-      // Same findings; text before a mention may have grown or shrunk, so move offsets with it.
-      for (const m of this.mentions) {
-        const r = m.ranges[0];
-        const k = r ? nodeIndex(index, r.startContainer as Text) : -1;
-        if (k >= 0) {
-          const start = index.starts[k]! + r!.startOffset;
-          m.end += start - m.start;
-          m.start = start;
+    if (anyTerm || lostMention) {
+      // Terms came or went: the page decision (and every context rule) is taken again over the
+      // whole spliced text; string work only, no DOM walk.
+      this.decide(timing, anyTerm || null);
+      return true;
+    }
+    // No term came or went: the findings stand; only offsets after the changes moved.
+    this.moveMentions(index);
+    const spotter = this.detector!.spotter;
+    const newText = subs.some(({ sub }) => sub.text.trim().length > 0);
+    if (onTopic && newText && spotter) {
+      // On a page about the story, new text may state a known claim without naming a term.
+      let found = false;
+      for (const { sub } of subs) {
+        if (sub.nodes.length === 0) continue;
+        const k = nodeIndex(index, sub.nodes[0]!);
+        if (k < 0) continue;
+        const offset = index.starts[k]! - sub.starts[0]!;
+        for (const c of spotClaims(spotter, sub.text)) {
+          found = true;
+          const start = c.start + offset;
+          const end = c.end + offset;
+          this.mentions.push({ start, end, text: index.text.slice(start, end), kind: 'claim', refs: [c.claimId], style: 'claim', ranges: rangeFor(index, start, end) });
         }
       }
+      if (found) {
+        this.mentions.sort((a, b) => a.start - b.start || b.end - a.end);
+        this.mentions.length = Math.min(this.mentions.length, MAX_HIGHLIGHTS_PER_PAGE);
+        this.paint();
+        void this.report();
+      }
+    } else if (onTopic && newText) {
+      this.decide(timing, true);
+      return true;
     }
-    this.record({ kind: detectMs > 0 ? 'partial' : 'skipped', at: t0, totalMs: performance.now() - t0, collectMs: t1 - t0, detectMs, paintMs, walkedNodes: walked, pageChars: index.text.length, mentions: this.mentions.length });
+    this.record({ ...timing, kind: 'skipped', totalMs: performance.now() - t0, detectMs: performance.now() - t1, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });
     return true;
+  }
+
+  /** After a splice that kept every mention's nodes: recompute their offsets from their ranges. */
+  private moveMentions(index: TextIndex): void {
+    for (const m of this.mentions) {
+      const r = m.ranges[0];
+      const k = r ? nodeIndex(index, r.startContainer as Text) : -1;
+      if (k >= 0) {
+        const start = index.starts[k]! + r!.startOffset;
+        m.end += start - m.start;
+        m.start = start;
+      }
+    }
   }
 
   /** Stops everything and removes every trace from the page; with `clearReport`, the badge forgets this page's findings too. */

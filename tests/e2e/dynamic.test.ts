@@ -40,7 +40,7 @@ async function open(path: string): Promise<{ page: Page; world: IsolatedWorld }>
   const page = await ext.context.newPage();
   const world = await IsolatedWorld.attach(page, ext.extensionId);
   await page.goto(`${server.origin}${path}`);
-  await world.waitForScans(1);
+  await world.waitForFirstScan();
   return { page, world };
 }
 
@@ -83,8 +83,11 @@ describe('infinite scroll', () => {
   it('keeps working as the feed grows, batch after batch', async () => {
     let count = await page.locator('article').count();
     while (count < 10) {
+      // Up, then to the end: the feed loads more when its end comes into view.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate(() => new Promise(requestAnimationFrame));
       await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-      await expect.poll(() => page.locator('article').count()).toBeGreaterThan(count);
+      await expect.poll(() => page.locator('article').count(), { timeout: 5_000 }).toBeGreaterThan(count);
       count = await page.locator('article').count();
     }
     await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['Lu Jianwang', 'Patrol and Persuade']));

@@ -1,0 +1,481 @@
+/**
+ * Page benchmark in real Chromium: `npm run bench:page -- DIR [DIR2 …] [PAGE.html …] [--limit N] [--json FILE] [--no-markjs]`.
+ *
+ * Loads every .html file under each DIR (recursively; pages given one by one form one more set) from
+ * a local server in headless Chromium with a private copy of the built extension (.output/chrome-mv3;
+ * run `npx wxt build` first), and in a second Chromium without it, and reports per page and as medians:
+ *
+ * - work: CPU time the content script spends from its start until highlights are painted (V8
+ *   sampling profiler, samples whose stack holds a frame of content.js: script evaluation, detector
+ *   load, the scan, painting, the report), and scan: the first scan alone (collect + detect + paint,
+ *   timed by the content script in its isolated world, which page scripts cannot read);
+ * - floor: a bare TreeWalker pass reading every text node's data, run in a fresh isolated world of
+ *   the same page (cold DOM wrappers, like the content script's first walk); ratio = work / floor;
+ * - longest: the longest stretch of uninterrupted extension work (profiler) or single rescan;
+ * - heap: JS heap of the page with the extension minus without it, after a forced GC;
+ * - burst: a fixed burst of page DOM mutations (insert, edit, remove around text, with a layout read
+ *   every 100 operations), timed by the page with our highlights present ÷ without the extension;
+ * - mark.js: `new Mark(document.body).mark(terms)` (npm mark.js 8.11.1, the dataset's term list,
+ *   separateWordSearch off, acrossElements on) on the same page without the extension;
+ * - size: content-script JS, gzip.
+ *
+ * Nothing here is visible to the pages: timings are read over the DevTools protocol from the
+ * extension's isolated world; the floor runs in a world of its own.
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { chromiumPath, EXTENSION_DIR, launchWithExtension, ROOT, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser } from '../tests/e2e/harness';
+import { IsolatedWorld } from '../tests/e2e/isolated-world';
+import { loadDatasetFromDir } from '../lib/dataset/load-node';
+import { CONTENT_SCRIPT_GZIP_BUDGET_BYTES } from '../lib/limits';
+
+/** Targets from the issue "On the page". */
+const TARGET = {
+  offTopicRatio: 2,
+  onTopicRatio: 8,
+  fasterThanMarkJs: 10,
+  longestTaskMs: 50,
+  burstSlowdown: 1.5,
+} as const;
+/** Profiler sampling interval (µs): fine enough to see a 1 ms task, light enough not to skew it. */
+const SAMPLING_US = 100;
+/** Mutations in one burst, and how many bursts per page (median taken). */
+const BURST_OPS = 2_000;
+const BURST_ROUNDS = 3;
+/** A page has settled when no scan ran for this long (the mutation batch is 250 ms, then idle time). */
+const SETTLE_QUIET_MS = 800;
+const SETTLE_MAX_MS = 5_000;
+
+interface PageResult {
+  dir: string;
+  page: string;
+  error?: string;
+  textNodes: number;
+  chars: number;
+  onTopic: boolean;
+  mentions: number;
+  floorMs: number;
+  scanMs: number;
+  workMs: number;
+  ratio: number;
+  longestMs: number;
+  heapKb: number;
+  burstExtMs: number;
+  burstBareMs: number;
+  burstRatio: number;
+  rescanAfterBurstMs: number;
+  markJsMs: number;
+  markJsMarks: number;
+  fasterThanMarkJs: number;
+}
+
+function parseArgs(argv: string[]): { sets: PageSet[]; limit: number; json: string | null; markJs: boolean } {
+  const paths: string[] = [];
+  let limit = Infinity;
+  let json: string | null = null;
+  let markJs = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--limit') limit = Number(argv[++i]);
+    else if (a === '--json') json = argv[++i] ?? null;
+    else if (a === '--no-markjs') markJs = false;
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else paths.push(resolve(a));
+  }
+  if (paths.length === 0) throw new Error(USAGE);
+  if (!(limit > 0)) throw new Error('--limit needs a positive number');
+  const sets: PageSet[] = [];
+  const files: string[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new Error(`no such directory or file: ${path}`);
+    if (statSync(path).isDirectory()) sets.push({ label: relative(process.cwd(), path) || '.', root: path, files: htmlFiles(path).slice(0, limit) });
+    else if (path.endsWith('.html')) files.push(path);
+    else throw new Error(`not a directory or .html file: ${path}`);
+  }
+  if (files.length > 0) {
+    // Pages given one by one form one set, served from their common folder (their frames and assets too).
+    let root = dirname(files[0]!);
+    while (!files.every((f) => f.startsWith(root + sep))) root = dirname(root);
+    sets.push({ label: `${files.length} pages given (${files.map((f) => relative(process.cwd(), f)).join(', ')})`, root, files: files.slice(0, limit) });
+  }
+  return { sets, limit, json, markJs };
+}
+
+interface PageSet {
+  label: string;
+  /** Served as the site root. */
+  root: string;
+  files: string[];
+}
+
+const USAGE = 'usage: npm run bench:page -- DIR|PAGE.html [DIR2|PAGE2.html …] [--limit N] [--json FILE] [--no-markjs]';
+
+function htmlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...htmlFiles(path));
+    else if (name.endsWith('.html')) out.push(path);
+  }
+  return out;
+}
+
+const median = (xs: number[]): number => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+// --- profiler ---------------------------------------------------------------------------------
+
+interface Profile {
+  nodes: { id: number; callFrame: { url: string; functionName: string }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** CPU in the extension's content script (ms), and its longest uninterrupted stretch (ms). */
+function extensionCpu(profile: Profile, scriptUrl: string): { totalMs: number; longestMs: number } {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const ours = new Map<number, boolean>();
+  const isOurs = (id: number): boolean => {
+    const known = ours.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id)!;
+    const up = parent.get(id);
+    const v = node.callFrame.url === scriptUrl || (up !== undefined && isOurs(up));
+    ours.set(id, v);
+    return v;
+  };
+  const gc = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(garbage collector)').map((n) => n.id));
+  let total = 0;
+  let longest = 0;
+  let run = 0;
+  let pendingGc = 0;
+  // Sample i covers the time up to the next sample; GC between two of our samples is ours too.
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    const dt = (profile.timeDeltas[i + 1] ?? SAMPLING_US) / 1000;
+    if (isOurs(id)) {
+      run += pendingGc + dt;
+      total += pendingGc + dt;
+      pendingGc = 0;
+      longest = Math.max(longest, run);
+    } else if (gc.has(id) && run > 0) {
+      pendingGc += dt;
+    } else {
+      run = 0;
+      pendingGc = 0;
+    }
+  }
+  return { totalMs: total, longestMs: longest };
+}
+
+// --- in-page measurements -------------------------------------------------------------------
+
+/** A bare TreeWalker pass over every text node (reading .data), in a fresh isolated world: cold, then warm. */
+async function floor(page: Page): Promise<{ coldMs: number; warmMs: number; textNodes: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { frameTree } = (await cdp.send('Page.getFrameTree')) as { frameTree: { frame: { id: string } } };
+    const { executionContextId } = (await cdp.send('Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName: 'stationwatch-bench-floor' })) as { executionContextId: number };
+    const expression = `(() => {
+      const pass = () => {
+        const t0 = performance.now();
+        const w = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+        let n = 0, len = 0;
+        for (let node = w.nextNode(); node !== null; node = w.nextNode()) { len += node.data.length; n++; }
+        return { ms: performance.now() - t0, n, len };
+      };
+      const cold = pass();
+      const warm = [pass(), pass(), pass(), pass(), pass()].map((r) => r.ms).sort((a, b) => a - b);
+      return { coldMs: cold.ms, warmMs: warm[2], textNodes: cold.n };
+    })()`;
+    const { result } = (await cdp.send('Runtime.evaluate', { expression, contextId: executionContextId, returnByValue: true })) as { result: { value: { coldMs: number; warmMs: number; textNodes: number } } };
+    return result.value;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The page's own work: a deterministic burst of DOM mutations around its text, timed in the page. */
+const BURST_SCRIPT = `(() => {
+  const blocks = [...document.querySelectorAll('p, li, h1, h2, h3, td, dd, figcaption, blockquote')].filter((el) => el.isConnected);
+  if (blocks.length === 0) blocks.push(document.body);
+  const t0 = performance.now();
+  for (let i = 0; i < ${BURST_OPS}; i++) {
+    const el = blocks[(i * 7919) % blocks.length];
+    const span = document.createElement('span');
+    span.textContent = ' ·' + (i % 97);
+    el.appendChild(span);
+    if (i % 3 === 0) span.remove();
+    else if (i % 3 === 1) span.firstChild.data += '!';
+    if (i % 100 === 99) void el.getBoundingClientRect().height;
+  }
+  return performance.now() - t0;
+})()`;
+
+async function burst(page: Page): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < BURST_ROUNDS; r++) times.push(await page.evaluate(BURST_SCRIPT));
+  return median(times);
+}
+
+async function heapUsed(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+async function markJs(page: Page, source: string, terms: string[]): Promise<{ ms: number; marks: number }> {
+  await page.evaluate(source);
+  // A string, not a function: tsx would add helpers (__name) the page does not have.
+  return page.evaluate(`(() => {
+    let marks = 0;
+    const t0 = performance.now();
+    new Mark(document.body).mark(${JSON.stringify(terms)}, { separateWordSearch: false, acrossElements: true, done: (n) => { marks = n; } });
+    return { ms: performance.now() - t0, marks };
+  })()`);
+}
+
+/** Waits until the content script has scanned and no further scan ran for SETTLE_QUIET_MS. */
+async function settle(world: IsolatedWorld): Promise<void> {
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  let last = (await world.stats())?.scanCount ?? 0;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const count = (await world.stats())?.scanCount ?? 0;
+    if (count !== last) {
+      last = count;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= SETTLE_QUIET_MS) {
+      return;
+    }
+  }
+}
+
+async function findingsOf(ext: ExtensionBrowser, page: Page): Promise<{ onTopic: boolean; mentionCount: number } | null> {
+  const tabId = await tabIdOf(ext, page);
+  return ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`] ?? null, tabId);
+}
+
+// --- per page ---------------------------------------------------------------------------------
+
+const DEBUG = process.env.STATIONWATCH_BENCH_DEBUG === '1';
+let stepAt = Date.now();
+/** With STATIONWATCH_BENCH_DEBUG=1, how long each step of a page took (stderr). */
+function step(name: string): void {
+  if (DEBUG) process.stderr.write(`  ${name}: ${Date.now() - stepAt} ms\n`);
+  stepAt = Date.now();
+}
+
+async function measure(ext: ExtensionBrowser, bare: Browser, url: string, opts: { markJs: boolean; markSource: string; terms: string[] }): Promise<Omit<PageResult, 'dir' | 'page'>> {
+  const scriptUrl = `chrome-extension://${ext.extensionId}/content-scripts/content.js`;
+  // With the extension.
+  const page = await ext.context.newPage();
+  const world = await IsolatedWorld.attach(page, ext.extensionId);
+  const cdp: CDPSession = world.cdp;
+  try {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+    await cdp.send('Profiler.start');
+    await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+    const first = await world.waitForFirstScan(20_000);
+    step('load and first scan');
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
+    const cpu = extensionCpu(profile, scriptUrl);
+    // The scan that painted first: the first record that is not the one-off claim index parse.
+    const scan = first.scans.find((s) => s.kind === 'full')!;
+    await settle(world);
+    step('settle');
+    const fl = await floor(page);
+    const heapExt = await heapUsed(page);
+    const findings = await findingsOf(ext, page);
+    const before = (await world.stats())!;
+    const burstExtMs = await burst(page);
+    await settle(world);
+    step('burst with extension');
+    const after = (await world.stats())!;
+    const rescans = after.scans.slice(Math.max(0, after.scans.length - (after.scanCount - before.scanCount)));
+    const rescanAfterBurstMs = rescans.reduce((a, s) => a + s.totalMs, 0);
+    const longestRescan = Math.max(0, ...after.scans.slice(1).map((s) => s.totalMs));
+
+    // Without the extension: same page, same burst, then a fresh load for mark.js.
+    const plain = await bare.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await plain.route((u) => u.hostname !== '127.0.0.1', (route) => route.abort());
+      await plain.goto(url, { waitUntil: 'load', timeout: 30_000 });
+      await plain.waitForTimeout(SETTLE_QUIET_MS);
+      step('load without extension');
+      const heapBare = await heapUsed(plain);
+      const burstBareMs = await burst(plain);
+      let mark = { ms: NaN, marks: 0 };
+      if (opts.markJs) {
+        await plain.goto(url, { waitUntil: 'load', timeout: 30_000 });
+        await plain.waitForTimeout(300);
+        // mark.js builds one RegExp per term; some terms overflow its pattern builder (reported, not fatal).
+        mark = await markJs(plain, opts.markSource, opts.terms).catch((error: Error) => {
+          process.stderr.write(`  mark.js failed: ${error.message.split('\n')[0]!.slice(0, 120)}\n`);
+          return { ms: NaN, marks: 0 };
+        });
+        step('mark.js');
+      }
+      return {
+        textNodes: fl.textNodes,
+        chars: scan.pageChars,
+        onTopic: findings?.onTopic ?? false,
+        mentions: findings?.mentionCount ?? 0,
+        floorMs: fl.coldMs,
+        scanMs: scan.totalMs,
+        workMs: cpu.totalMs,
+        ratio: cpu.totalMs / Math.max(fl.coldMs, 0.05),
+        longestMs: Math.max(cpu.longestMs, longestRescan),
+        heapKb: (heapExt - heapBare) / 1024,
+        burstExtMs,
+        burstBareMs,
+        burstRatio: burstExtMs / burstBareMs,
+        rescanAfterBurstMs,
+        markJsMs: mark.ms,
+        markJsMarks: mark.marks,
+        fasterThanMarkJs: mark.ms / cpu.totalMs,
+      };
+    } finally {
+      await plain.close();
+    }
+  } finally {
+    await world.detach();
+    await page.close();
+  }
+}
+
+// --- report -----------------------------------------------------------------------------------
+
+const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+function table(rows: PageResult[]): string {
+  const head = '| page | text nodes | on topic | mentions | floor ms | scan ms | work ms | work/floor | longest ms | heap KB | burst × | rescan ms | mark.js ms | × faster |';
+  const sep = '|---|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const lines = rows.map((r) =>
+    r.error
+      ? `| ${r.page} | error: ${r.error.split('\n')[0]!.slice(0, 80)} |||||||||||||`
+      : `| ${r.page} | ${r.textNodes} | ${r.onTopic ? 'yes' : ''} | ${r.mentions} | ${f(r.floorMs, 2)} | ${f(r.scanMs)} | ${f(r.workMs)} | ${f(r.ratio)} | ${f(r.longestMs)} | ${f(r.heapKb, 0)} | ${f(r.burstRatio, 2)} | ${f(r.rescanAfterBurstMs)} | ${f(r.markJsMs, 0)} | ${f(r.fasterThanMarkJs, 0)} |`,
+  );
+  return [head, sep, ...lines].join('\n');
+}
+
+function summary(label: string, rows: PageResult[], ratioTarget: number | null): string[] {
+  const ok = rows.filter((r) => !r.error);
+  if (ok.length === 0) return [`${label}: no pages measured`];
+  const m = (k: keyof PageResult) => median(ok.map((r) => r[k] as number));
+  const maxLongest = Math.max(...ok.map((r) => r.longestMs));
+  const worst = ok.find((r) => r.longestMs === maxLongest)!;
+  const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+  const lines = [
+    `${label}: ${ok.length} pages (${rows.length - ok.length} failed to load), ${ok.filter((r) => r.onTopic).length} on topic`,
+    `  median floor ${f(m('floorMs'), 2)} ms, scan ${f(m('scanMs'))} ms, work ${f(m('workMs'))} ms`,
+    `  median work/floor ${f(m('ratio'))}${ratioTarget === null ? '' : ` (target ≤ ${ratioTarget}: ${verdict(m('ratio') <= ratioTarget)})`}; median scan/floor ${f(median(ok.map((r) => r.scanMs / Math.max(r.floorMs, 0.05))))}`,
+    `  longest extension task ${f(maxLongest)} ms on ${worst.page} (target ≤ ${TARGET.longestTaskMs} on every page: ${verdict(maxLongest <= TARGET.longestTaskMs)}); pages over: ${ok.filter((r) => r.longestMs > TARGET.longestTaskMs).length}`,
+    `  median heap added ${f(m('heapKb'), 0)} KB`,
+    `  median mutation burst with highlights ${f(m('burstRatio'), 2)}× (target ≤ ${TARGET.burstSlowdown}: ${verdict(m('burstRatio') <= TARGET.burstSlowdown)}); median rescan after burst ${f(m('rescanAfterBurstMs'))} ms`,
+  ];
+  if (ok.some((r) => Number.isFinite(r.markJsMs))) {
+    lines.push(`  median mark.js ${f(m('markJsMs'), 0)} ms; median speed-up ${f(m('fasterThanMarkJs'), 0)}× (target ≥ ${TARGET.fasterThanMarkJs}: ${verdict(m('fasterThanMarkJs') >= TARGET.fasterThanMarkJs)})`);
+  }
+  return lines;
+}
+
+/** The extension browser, relaunched when a page takes it down (a crash must not end the run). */
+class ExtensionHost {
+  ext: ExtensionBrowser | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  async get(): Promise<ExtensionBrowser> {
+    if (this.ext) return this.ext;
+    const ext = await launchWithExtension(this.dir);
+    await waitForDataset(ext);
+    // Offline: whatever a saved page asks of other hosts fails fast instead of hanging.
+    await ext.context.route((u) => u.protocol.startsWith('http') && u.hostname !== '127.0.0.1', (route) => route.abort());
+    this.ext = ext;
+    return ext;
+  }
+
+  async reset(): Promise<void> {
+    const ext = this.ext;
+    this.ext = null;
+    await ext?.close().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const { sets, json, markJs: withMarkJs } = parseArgs(process.argv.slice(2));
+  const contentJs = join(EXTENSION_DIR, 'content-scripts/content.js');
+  if (!existsSync(contentJs)) throw new Error(`no built extension at ${EXTENSION_DIR}; run npx wxt build first`);
+  // A private copy: other builds in the same tree must not swap the extension under a running bench.
+  const copy = mkdtempSync(join(tmpdir(), 'stationwatch-bench-ext-'));
+  cpSync(EXTENSION_DIR, copy, { recursive: true });
+  const gz = gzipSync(readFileSync(join(copy, 'content-scripts/content.js')), { level: 9 }).length;
+  const terms = [...new Set(loadDatasetFromDir().terms.map((t) => t.text))];
+  const markSource = readFileSync(resolve(ROOT, 'node_modules/mark.js/dist/mark.min.js'), 'utf8');
+
+  const host = new ExtensionHost(copy);
+  const bare = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'] });
+  const results: PageResult[] = [];
+  const lines: string[] = [];
+  try {
+    for (const set of sets) {
+      const server = await serveStatic([set.root]);
+      const setResults: PageResult[] = [];
+      try {
+        for (const [i, file] of set.files.entries()) {
+          const rel = relative(set.root, file).split(sep).join('/');
+          const url = `${server.origin}/${rel.split('/').map(encodeURIComponent).join('/')}`;
+          let row: PageResult;
+          try {
+            row = { dir: set.label, page: rel, ...(await measure(await host.get(), bare, url, { markJs: withMarkJs, markSource, terms })) };
+          } catch (error) {
+            const message = (error as Error).message;
+            row = { dir: set.label, page: rel, error: message } as PageResult;
+            // A crashed page can take the browser context with it: start a fresh one for the next page.
+            if (/crash|closed/i.test(message)) await host.reset();
+          }
+          setResults.push(row);
+          process.stderr.write(`[${i + 1}/${set.files.length}] ${rel}${row.error ? ` error: ${row.error.split('\n')[0]}` : ` work ${f(row.workMs)} ms, floor ${f(row.floorMs, 2)} ms, longest ${f(row.longestMs)} ms`}\n`);
+        }
+      } finally {
+        // Chromium keeps idle keep-alive connections open; close() would wait for them to time out.
+        server.server.closeAllConnections();
+        await server.close();
+      }
+      results.push(...setResults);
+      lines.push(`## ${set.label}`, '', table(setResults), '');
+      lines.push(...summary('all pages', setResults, null));
+      lines.push(...summary('on-topic pages', setResults.filter((r) => r.onTopic), TARGET.onTopicRatio));
+      lines.push(...summary('off-topic pages', setResults.filter((r) => !r.error && !r.onTopic), TARGET.offTopicRatio), '');
+    }
+  } finally {
+    await host.reset();
+    await bare.close();
+    rmSync(copy, { recursive: true, force: true });
+  }
+  lines.push(`content script: ${gz} bytes gzip (budget ${CONTENT_SCRIPT_GZIP_BUDGET_BYTES}: ${gz <= CONTENT_SCRIPT_GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'})`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (json) writeFileSync(json, JSON.stringify({ contentScriptGzipBytes: gz, results }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:page failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
