@@ -3,15 +3,19 @@
  * Everything it registers goes through its own AbortController (tied to `signal`), so an invalidated
  * content script or a destroyed session leaves nothing behind.
  *
+ * Work is cut into short tasks: the detector loads in one, the first scan runs when the page is idle
+ * (styles computed, so visibility checks are cheap), and the claim index is parsed in a task of its
+ * own the first time a page has terms.
+ *
  * Dynamic pages: mutations are batched (MUTATION_BATCH_MS) and only the changed subtrees are walked
  * again. Each changed node is widened to its nearest block ancestor (so words joined across inline
  * elements stay joined), the block's fresh text index is spliced into the page index in place of its
  * old nodes, and nodes that left the page are dropped. The page-level decision still sees the whole
- * text: on a page that is off topic, changed text without a single term (`quickReject`) changes
- * nothing and costs only its own walk; otherwise `detect` runs again over the spliced page text
- * (string work only, no DOM walk). SPA navigations (History API, Navigation API, popstate) rescan
- * the whole page.
- */
+ * text: when terms came or went (`quickReject` on the changed blocks, lost mentions), `detect` runs
+ * again over the spliced page text (string work only, no DOM walk); otherwise the findings stand,
+ * and on a page about the story only the new text is checked for known claims. SPA navigations
+ * (Navigation API, popstate, hashchange, and a URL check on every batch) rescan the whole page.
+ * */
 import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
 import { HIGHLIGHT_NAMES, Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
 import { detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
