@@ -1,5 +1,5 @@
 /**
- * Engine benchmark: `npm run bench:engine -- DIR [--dataset DIR] [--rounds N]`.
+ * Engine benchmark: `npm run bench:engine -- DIR [--dataset DIR] [--rounds N] [--synthetic N]`.
  *
  * Extracts the visible text of every .html file in DIR with a simple tag stripper, then measures in
  * one run: normalisation, the automaton scan, the full detect(), a naive baseline (one RegExp per
@@ -16,7 +16,8 @@ import FastAhoCorasick from 'modern-ahocorasick/fast';
 import { loadDatasetFromDir } from '../lib/dataset/load-node';
 import { compileDetector, detectorPatterns } from '../lib/match/detector-build';
 import { detect, loadDetector, quickReject } from '../lib/match/detector';
-import { scan } from '../lib/match/automaton';
+import { loadAutomaton, scan } from '../lib/match/automaton';
+import { buildAutomaton } from '../lib/match/automaton-build';
 import { normaliseCodes, normaliseForMatch } from '../lib/match/normalise';
 
 const DROP_CONTENT = /<(script|style|noscript|template|svg|head|iframe|object)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
@@ -53,6 +54,29 @@ const SAMPLE_BYTES = 400_000;
 const CHUNK_CHARS = 2_000;
 const CHUNK_RE = new RegExp(`[\\s\\S]{1,${CHUNK_CHARS}}(?=\\s|$)|[\\s\\S]{1,${CHUNK_CHARS}}`, 'g');
 
+/** Deterministic pseudo-word aliases (1–3 words of 2–4 syllables). */
+function syntheticAliases(n: number): string[] {
+  const syllables = ['ka', 'lo', 'mi', 'ra', 'ten', 'sho', 'vel', 'qui', 'dan', 'ber', 'po', 'li', 'ce', 'sta', 'tion', 'chi', 'na', 'ove', 'rsea', 'in', 'the', 'an'];
+  let seed = 1;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = new Set<string>();
+  while (out.size < n) {
+    const words: string[] = [];
+    for (let w = 0, nw = 1 + Math.floor(rnd() * 3); w < nw; w++) {
+      let word = '';
+      for (let k = 0, ns = 2 + Math.floor(rnd() * 3); k < ns; k++) word += syllables[Math.floor(rnd() * syllables.length)];
+      words.push(word);
+    }
+    out.add(words.join(' '));
+  }
+  return [...out];
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -74,13 +98,15 @@ function main(): void {
   let dir: string | undefined;
   let datasetDir: string | undefined;
   let rounds = 15;
+  let synthetic = 10_000;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--dataset') datasetDir = argv[++i];
     else if (argv[i] === '--rounds') rounds = Math.max(1, Number(argv[++i]) || rounds);
+    else if (argv[i] === '--synthetic') synthetic = Math.max(0, Number(argv[++i]) || 0);
     else dir ??= argv[i];
   }
   if (!dir) {
-    console.error('usage: npm run bench:engine -- DIR [--dataset DIR] [--rounds N]');
+    console.error('usage: npm run bench:engine -- DIR [--dataset DIR] [--rounds N] [--synthetic N (default 10000, 0 = off)]');
     process.exit(2);
   }
   let files: string[];
@@ -200,6 +226,36 @@ function main(): void {
   console.log(`compileDetector (build side, once): ${compileMs.toFixed(1)} ms`);
   console.log(`loadDetector: median ${median(loads).toFixed(3)} ms, max ${Math.max(...loads).toFixed(3)} ms over ${loads.length} loads`);
   console.log(`on the sample, the automaton scan is ${(tAc / tOurs).toFixed(0)}× faster than modern-ahocorasick and ${(tNaive / tOurs).toFixed(0)}× faster than one RegExp per term`);
+
+  if (synthetic > 0) {
+    // Scale check against STYLE.md's figures (10,000 aliases): pseudo-words over a small syllable
+    // set, so many share prefixes with each other and with real text.
+    const aliases = syntheticAliases(synthetic);
+    let t = performance.now();
+    const synBytes = buildAutomaton(aliases.map((text) => ({ text })));
+    const synBuild = performance.now() - t;
+    const synLoads: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      t = performance.now();
+      loadAutomaton(synBytes);
+      synLoads.push(performance.now() - t);
+    }
+    const syn = loadAutomaton(synBytes);
+    const tSyn = timeRounds(rounds, () => {
+      for (const p of pages) scan(syn, p.text);
+    });
+    const synAc = new AhoCorasick(aliases);
+    const tSynAc = timeRounds(3, () => {
+      for (const s of sample) synAc.search(s);
+    });
+    const tSynOurs = timeRounds(rounds, () => {
+      for (const s of sample) scan(syn, s);
+    });
+    console.log('');
+    console.log(`scale: ${aliases.length} synthetic aliases → automaton ${(synBytes.byteLength / 1024).toFixed(0)} KiB, built in ${synBuild.toFixed(0)} ms (build side), load median ${median(synLoads).toFixed(3)} ms`);
+    console.log(`  scan of all pages: ${rate(tSyn).toFixed(1)} MB/s; on the sample: ours ${(sampleMb / (tSynOurs / 1000)).toFixed(1)} MB/s, modern-ahocorasick ${(sampleMb / (tSynAc / 1000)).toFixed(1)} MB/s`);
+  }
+
   console.log('');
   console.log(`pages flagged on topic: ${onTopic.length} of ${pages.length}`);
   for (const p of onTopic) console.log(`  ${p.name} (score ${p.score}): ${p.reasons.join(' | ')}`);

@@ -88,35 +88,60 @@ export function buildAutomaton(patterns: PatternSpec[], suffixSets: string[][] =
   let size = 1;
   let base = new Int32Array(1024);
   let check = new Int32Array(1024).fill(-1);
+  // Free cells form a linked list in increasing order, so placing a state visits free cells only
+  // (scanning every cell makes building quadratic: minutes for 3,000 patterns).
+  let nextFree = new Int32Array(1024);
+  let prevFree = new Int32Array(1024);
+  const link = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      nextFree[i] = i + 1;
+      prevFree[i] = i - 1;
+    }
+  };
+  link(1, 1024);
+  let headFree = 1;
   const ensure = (n: number) => {
     if (n <= check.length) return;
-    const len = Math.max(n, check.length * 2);
-    const b2 = new Int32Array(len);
-    b2.set(base);
-    const c2 = new Int32Array(len).fill(-1);
-    c2.set(check);
-    base = b2;
-    check = c2;
+    const old = check.length;
+    const len = Math.max(n, old * 2);
+    const grow = (a: Int32Array, fill: number) => {
+      const b = new Int32Array(len).fill(fill);
+      b.set(a);
+      return b;
+    };
+    base = grow(base, 0);
+    check = grow(check, -1);
+    nextFree = grow(nextFree, 0);
+    prevFree = grow(prevFree, 0);
+    link(old, len);
+    prevFree[old] = old - 1;
+  };
+  const take = (cell: number) => {
+    const p = prevFree[cell]!;
+    const nx = nextFree[cell]!;
+    if (cell === headFree) headFree = nx;
+    else nextFree[p] = nx;
+    prevFree[nx] = p;
   };
   check[0] = 0x7fffffff; // the root's cell is taken but is nobody's child
-  let firstFree = 1;
   const queue = [0];
   for (let q = 0; q < queue.length; q++) {
     const s = queue[q]!;
     const at = index[s]!;
     const classes = [...children[s]!.keys()].sort((x, y) => x - y);
     if (classes.length === 0) continue;
-    while (firstFree < check.length && check[firstFree] !== -1) firstFree++;
-    let b = Math.max(1, firstFree - classes[0]!);
-    for (;;) {
-      ensure(b + nClasses + 2);
-      if (classes.every((c) => check[b + c] === -1)) break;
-      b++;
+    const first = classes[0]!;
+    let b = 0;
+    for (let f = headFree; ; f = nextFree[f]!) {
+      ensure(f + nClasses + 2);
+      b = f - first;
+      if (b >= 1 && classes.every((c) => check[b + c] === -1)) break;
     }
     base[at] = b;
     for (const c of classes) {
       const t = children[s]!.get(c)!;
       check[b + c] = at;
+      take(b + c);
       index[t] = b + c;
       size = Math.max(size, b + c + 1);
       queue.push(t);
