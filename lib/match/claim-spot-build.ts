@@ -75,10 +75,8 @@ export function compileClaimIndex(ds: Dataset): ClaimIndex {
   for (const d of docs) for (const t of d.tokens) df.set(t, (df.get(t) ?? 0) + 1);
   const tokens = [...df.keys()].sort();
   const tokenId = new Map(tokens.map((t, i) => [t, i]));
-  const idf = tokens.map((t) => {
-    const w = Math.log(1 + docs.length / df.get(t)!) * (topical.has(t) ? TOPIC_TOKEN_WEIGHT : 1);
-    return Math.round(w * 1000) / 1000;
-  });
+  // Hundredths: two digits of IDF are plenty and keep the JSON small.
+  const idf = tokens.map((t) => Math.round(Math.log(1 + docs.length / df.get(t)!) * (topical.has(t) ? TOPIC_TOKEN_WEIGHT : 1) * 100));
   return {
     ids: ds.claims.map((c) => c.id),
     numbers: ds.claims.map((c) => c.numbers),
@@ -87,6 +85,9 @@ export function compileClaimIndex(ds: Dataset): ClaimIndex {
     idf,
     weak: tokens.flatMap((t, i) => (topical.has(t) || named.has(t) ? [i] : [])),
     numberWords,
-    phrasings: docs.map((d) => [d.claim, ...d.tokens.map((t) => tokenId.get(t)!)]),
+    phrasings: docs.map((d) => {
+      const sorted = d.tokens.map((t) => tokenId.get(t)!).sort((a, b) => a - b);
+      return [d.claim, ...sorted.map((id, k) => id - (k ? sorted[k - 1]! : 0))];
+    }),
   };
 }

@@ -16,14 +16,14 @@ export interface ClaimIndex {
   numbers: number[][];
   /** Per claim: normalised places and names it is about. */
   entities: string[][];
-  /** Token vocabulary (see `claimTokens`) and each token's IDF. */
+  /** Token vocabulary (see `claimTokens`), sorted, and each token's IDF in hundredths. */
   tokens: string[];
   idf: number[];
   /** Token ids of the story's own vocabulary and of names (never enough on their own). */
   weak: number[];
   /** Number words by token ("nueve" → 9). */
   numberWords: Record<string, number>;
-  /** Per phrasing: [claim index, ...unique token ids]. */
+  /** Per phrasing: [claim index, first token id, then gaps between ascending token ids] (compact JSON). */
   phrasings: number[][];
 }
 
@@ -52,6 +52,10 @@ export const CLAIM_MAX_SENTENCE_CHARS = 1_000;
 /** A claim index ready for lookups (postings built once). */
 export interface ClaimSpotter {
   index: ClaimIndex;
+  /** Claim index of each phrasing. */
+  claimOf: Uint16Array;
+  /** IDF per token. */
+  idf: Float64Array;
   tokenId: Map<string, number>;
   /** postings[token] = phrasing indices containing it. */
   postings: number[][];
@@ -64,16 +68,20 @@ export function prepareClaimSpotter(index: ClaimIndex): ClaimSpotter {
   const tokenId = new Map<string, number>();
   index.tokens.forEach((t, i) => tokenId.set(t, i));
   const postings: number[][] = index.tokens.map(() => []);
+  const idf = Float64Array.from(index.idf, (w) => w / 100);
   const total = new Float64Array(index.phrasings.length);
+  const claimOf = new Uint16Array(index.phrasings.length);
   index.phrasings.forEach((ph, p) => {
-    for (let k = 1; k < ph.length; k++) {
-      postings[ph[k]!]!.push(p);
-      total[p] = total[p]! + index.idf[ph[k]!]!;
+    claimOf[p] = ph[0]!;
+    for (let k = 1, id = 0; k < ph.length; k++) {
+      id += ph[k]!;
+      postings[id]!.push(p);
+      total[p] = total[p]! + idf[id]!;
     }
   });
   const weak = new Uint8Array(index.tokens.length);
   for (const id of index.weak) weak[id] = 1;
-  return { index, tokenId, postings, total, weak };
+  return { index, claimOf, idf, tokenId, postings, total, weak };
 }
 
 function containsName(hay: string, name: string): boolean {
@@ -90,7 +98,7 @@ function containsName(hay: string, name: string): boolean {
 
 /** The claim one sentence states, if any: claim index and score. `normalised` is the normalised sentence. */
 export function bestClaimFor(sp: ClaimSpotter, normalised: string): { claim: number; score: number } | null {
-  const { index, tokenId, postings, total, weak } = sp;
+  const { index, tokenId, postings, total, weak, idf, claimOf } = sp;
   const toks = new Set(claimTokens(normalised).map((t) => (index.numberWords[t] !== undefined ? `#${index.numberWords[t]}` : t)));
   const acc = new Map<number, { w: number; n: number }>();
   const numbers: number[] = [];
@@ -98,7 +106,7 @@ export function bestClaimFor(sp: ClaimSpotter, normalised: string): { claim: num
     if (t.startsWith('#')) numbers.push(Number(t.slice(1)));
     const id = tokenId.get(t);
     if (id === undefined) continue;
-    const w = index.idf[id]!;
+    const w = idf[id]!;
     const strong = weak[id] ? 0 : 1;
     for (const p of postings[id]!) {
       const a = acc.get(p);
@@ -116,7 +124,7 @@ export function bestClaimFor(sp: ClaimSpotter, normalised: string): { claim: num
   });
   let best: { claim: number; score: number } | null = null;
   for (const [p, a] of acc) {
-    const claim = index.phrasings[p]![0]!;
+    const claim = claimOf[p]!;
     let score = a.w / total[p]!;
     let points = a.n;
     const claimNumbers = index.numbers[claim]!;
