@@ -57,6 +57,9 @@ export const CITY_CLUSTER_MIN = 3;
 export const CUE_NEAR_CHARS = 60;
 /** Below the threshold but with this much evidence, sentences around it are checked for claims. */
 export const CLAIM_PROBE_SCORE = 1.5;
+/** Text on each side of the evidence that a claim probe reads (characters), and how many probes a page gets. */
+export const CLAIM_PROBE_CHARS = 1_500;
+export const MAX_CLAIM_PROBES = 20;
 /** Claim spotting reads at most this much of an on-topic page (characters). */
 export const MAX_CLAIM_SCAN_CHARS = 300_000;
 
@@ -154,7 +157,9 @@ interface Hit {
   pattern: number;
   kind: TermKind | null;
   flags: number;
+  /** Start of the hit's sentence (its id), of the sentence before it in the block (-1: none), of its block. */
   sentence: number;
+  prevSentence: number;
   block: number;
   /** Context verdict and weight class. */
   counts: 'strong' | 'cue-near' | 'cue' | 'term' | 'city' | 'cluster' | null;
@@ -176,15 +181,6 @@ function endsSentence(text: string, i: number): boolean {
   return !(token.includes('.') || (token.length <= 3 && /^[A-Z][a-z]*$/.test(token)));
 }
 
-/** Start of the sentence holding `pos`: after the previous terminator or line break (at most MAX_SENTENCE_CHARS back). */
-function sentenceStart(text: string, pos: number): number {
-  const stop = Math.max(0, pos - MAX_SENTENCE_CHARS);
-  for (let i = pos - 1; i >= stop; i--) {
-    if (text.charCodeAt(i) === 0x0a || endsSentence(text, i)) return i + 1;
-  }
-  return stop;
-}
-
 /** End of the sentence holding `pos`: after its terminator, or at the line break. */
 function sentenceEnd(text: string, pos: number): number {
   const stop = Math.min(text.length, pos + MAX_SENTENCE_CHARS);
@@ -195,8 +191,24 @@ function sentenceEnd(text: string, pos: number): number {
   return stop;
 }
 
+/** Options for {@link detect}. */
+export interface DetectOptions {
+  /**
+   * Spot claims on an on-topic page (default true). A caller that wants the first paint sooner can
+   * pass false and call {@link spotPageClaims} when idle; claims needed for the decision itself
+   * are spotted either way.
+   */
+  claims?: boolean;
+}
+
+/** Claim spots for a whole page (up to MAX_CLAIM_SCAN_CHARS): the on-topic part of {@link detect}, callable on its own. */
+export function spotPageClaims(det: Detector, text: string): ClaimSpot[] {
+  if (!det.claimBytes.length) return [];
+  return spotClaims(claimSpotter(det), text.length > MAX_CLAIM_SCAN_CHARS ? text.slice(0, MAX_CLAIM_SCAN_CHARS) : text);
+}
+
 /** Finds mentions, spotted claims and the page decision for a page's visible text (blocks separated by "\n"). */
-export function detect(det: Detector, text: string): Detection {
+export function detect(det: Detector, text: string, options: DetectOptions = {}): Detection {
   const found = scan(det.automaton, text, det.scratch);
   const H = found.hits;
   // Cues alone never make a page; station cities only when enough of them could form a list.
@@ -208,38 +220,70 @@ export function detect(det: Detector, text: string): Detection {
   }
   if (!anyTerm) return { ...OFF_TOPIC, page: { ...OFF_TOPIC.page, reasons: [] } };
 
-  // Sentences are found around hits only: a page's cost stays that of the scan.
-  const cues: Hit[] = [];
+  // One sweep up to the last hit finds each hit's sentence and block (hits come sorted by start),
+  // so the work stays linear in the text however many hits there are.
+  const cuesIn = new Map<number, Hit[]>();
   let cands: Hit[] = [];
+  let pos = 0;
+  let sentenceAt = 0;
+  let prevSentenceAt = -1;
+  let blockAt = 0;
   for (let k = 0; k < found.count; k++) {
     const pattern = H[3 * k + 2]!;
     const code = det.kinds[pattern]!;
     const flags = det.flags[pattern]!;
     const start = H[3 * k]!;
+    for (; pos < start; pos++) {
+      const c = text.charCodeAt(pos);
+      if (c === 0x0a) {
+        blockAt = sentenceAt = pos + 1;
+        prevSentenceAt = -1;
+      } else if ((c === 0x2e || c === 0x21 || c === 0x3f || c > 0x2000) && endsSentence(text, pos)) {
+        prevSentenceAt = sentenceAt;
+        sentenceAt = pos + 1;
+      }
+    }
     const hit: Hit = {
       start,
       end: H[3 * k + 1]!,
       pattern,
       kind: code ? KIND_CODES[code - 1]! : flags & FLAG_CITY ? 'station' : null,
       flags,
-      sentence: sentenceStart(text, start),
-      block: text.lastIndexOf('\n', start - 1) + 1,
+      sentence: sentenceAt,
+      prevSentence: prevSentenceAt,
+      block: blockAt,
       counts: null,
     };
-    if (flags & (FLAG_CUE_CHINA | FLAG_CUE_ABROAD)) cues.push(hit);
+    if (flags & (FLAG_CUE_CHINA | FLAG_CUE_ABROAD)) {
+      const list = cuesIn.get(sentenceAt);
+      if (list) list.push(hit);
+      else cuesIn.set(sentenceAt, [hit]);
+    }
     if (hit.kind) cands.push(hit);
   }
-  // Overlaps: the longer span wins ("secret Chinese police station" over "police station"), then the stronger kind.
-  cands.sort((a, b) => b.end - b.start - (a.end - a.start) || KIND_CODES.indexOf(a.kind!) - KIND_CODES.indexOf(b.kind!));
+  // Overlaps: at one start the longest span wins (the scan already reports the longest per start),
+  // and a span starting inside a kept one is dropped ("police station" inside "secret Chinese police station").
   const kept: Hit[] = [];
-  for (const h of cands) if (!kept.some((o) => h.start < o.end && o.start < h.end)) kept.push(h);
-  cands = kept.sort((a, b) => a.start - b.start);
+  let keptEnd = -1;
+  for (const h of cands) {
+    if (h.start >= keptEnd) {
+      kept.push(h);
+      keptEnd = h.end;
+    }
+  }
+  cands = kept;
 
   // Whether the sentence before or after h's, in the same block, is in `set`.
+  const nextSentence = new Map<number, number>();
   const nextTo = (h: Hit, set: Set<number>) => {
-    if (h.sentence > h.block && set.has(sentenceStart(text, h.sentence - 1))) return true;
-    const end = sentenceEnd(text, h.start);
-    return end < text.length && text.charCodeAt(end) !== 0x0a && text.charCodeAt(end - 1) !== 0x0a && set.has(end);
+    if (set.has(h.prevSentence)) return true;
+    let end = nextSentence.get(h.sentence);
+    if (end === undefined) {
+      end = sentenceEnd(text, h.start);
+      if (end >= text.length || text.charCodeAt(end) === 0x0a || text.charCodeAt(end - 1) === 0x0a) end = -1;
+      nextSentence.set(h.sentence, end);
+    }
+    return set.has(end);
   };
   // Sentences holding named evidence (topic, report, station, person terms).
   const strongIn = new Set<number>();
@@ -258,8 +302,8 @@ export function detect(det: Detector, text: string): Detection {
     if (h.kind !== 'generic') continue;
     const wanted = h.flags & FLAG_NEEDS_ABROAD ? FLAG_CUE_ABROAD : FLAG_CUE_CHINA;
     let best: Hit['counts'] = null;
-    for (const c of cues) {
-      if (c.sentence !== h.sentence || !(c.flags & wanted)) continue;
+    for (const c of cuesIn.get(h.sentence) ?? []) {
+      if (!(c.flags & wanted)) continue;
       // A cue inside the phrase itself ("Chinese police station" as a generic term) is close by.
       const gap = c.end <= h.start ? h.start - c.end : c.start >= h.end ? c.start - h.end : 0;
       if (gap <= CUE_NEAR_CHARS) {
@@ -278,7 +322,11 @@ export function detect(det: Detector, text: string): Detection {
   for (const h of cands) {
     if (!(h.flags & FLAG_CITY) || det.kinds[h.pattern]) continue;
     if (evidenceIn.has(h.sentence) || nextTo(h, topicIn)) h.counts = 'city';
-    else clusters.set(h.sentence, [...(clusters.get(h.sentence) ?? []), h]);
+    else {
+      const list = clusters.get(h.sentence);
+      if (list) list.push(h);
+      else clusters.set(h.sentence, [h]);
+    }
   }
   for (const list of clusters.values()) {
     if (new Set(list.map((h) => h.pattern)).size >= CITY_CLUSTER_MIN) for (const h of list) h.counts = 'cluster';
@@ -327,21 +375,22 @@ export function detect(det: Detector, text: string): Detection {
 
   let claims: ClaimSpot[] = [];
   if (score >= CLAIM_PROBE_SCORE && score < ON_TOPIC_SCORE && det.claimBytes.length) {
-    // Not enough yet: a known claim stated in the blocks with evidence can settle it.
-    const seen = new Set<number>();
+    // Not enough yet: a known claim stated around the evidence can settle it. Windows are bounded
+    // so a page made of one huge block costs no more than a few sentences.
+    let coveredTo = -1;
+    let probes = 0;
     for (const h of cands) {
-      if (!h.counts || seen.has(h.block)) continue;
-      seen.add(h.block);
-      const from = h.block;
-      const nl = text.indexOf('\n', from);
-      const to = nl < 0 ? text.length : nl;
+      if (!h.counts || h.start < coveredTo || probes >= MAX_CLAIM_PROBES) continue;
+      const nl = text.indexOf('\n', h.end);
+      const from = Math.max(h.block, h.start - CLAIM_PROBE_CHARS);
+      const to = Math.min(nl < 0 ? text.length : nl, h.end + CLAIM_PROBE_CHARS);
+      coveredTo = to;
+      probes++;
       for (const c of spotClaims(claimSpotter(det), text.slice(from, to))) claims.push({ ...c, start: c.start + from, end: c.end + from });
     }
   }
   if (score >= ON_TOPIC_SCORE || claims.length) {
-    if (score >= ON_TOPIC_SCORE && det.claimBytes.length) {
-      claims = spotClaims(claimSpotter(det), text.length > MAX_CLAIM_SCAN_CHARS ? text.slice(0, MAX_CLAIM_SCAN_CHARS) : text);
-    }
+    if (score >= ON_TOPIC_SCORE && options.claims !== false) claims = spotPageClaims(det, text);
     const distinct = [...new Set(claims.map((c) => c.claimId))];
     if (distinct.length) {
       score += Math.min(2, distinct.length) * WEIGHT.claim;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDataset, type Claim, type Dataset, type Lang, type Station, type Term, type TermKind } from '../../lib/dataset/schema';
 import { compileDetector } from '../../lib/match/detector-build';
-import { detect, loadDetector, quickReject, type Detection } from '../../lib/match/detector';
+import { detect, loadDetector, quickReject, spotPageClaims, type Detection } from '../../lib/match/detector';
 
 const SRC = ['src-test'];
 
@@ -236,5 +236,15 @@ describe('detector: bytes', () => {
     expect(() => loadDetector(new Uint8Array([1, 2, 3]))).toThrow(/truncated header/);
     expect(() => loadDetector(new Uint8Array(64))).toThrow(/not a Stationwatch detector/);
     expect(() => loadDetector(bytes.slice(0, bytes.length - 10))).toThrow(/truncated/);
+  });
+});
+
+describe('detector: deferred claims', () => {
+  it('can leave whole-page claim spotting for later without changing the decision', () => {
+    const text = 'An overseas police station was found in Dublin. China runs over 100 secret police stations in 53 countries, the NGO said.';
+    const quick = detect(det, text, { claims: false });
+    expect(quick.page.onTopic).toBe(true);
+    expect(quick.claims).toEqual([]);
+    expect(spotPageClaims(det, text).map((c) => c.claimId)).toEqual(['C01']);
   });
 });
