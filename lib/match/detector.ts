@@ -141,14 +141,23 @@ function claimSpotter(det: Detector): ClaimSpotter {
 
 const OFF_TOPIC: Detection = Object.freeze({ mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } }) as Detection;
 
+/** Whether scan hits could make a page: a term, or enough station cities to form a list (cues alone never do). */
+function anyEvidence(det: Detector, r: ScanResult): boolean {
+  let cities = 0;
+  for (let k = 0; k < r.count; k++) {
+    const p = r.hits[3 * k + 2]!;
+    if (det.kinds[p] !== 0) return true;
+    if (det.flags[p]! & FLAG_CITY && ++cities >= CITY_CLUSTER_MIN) return true;
+  }
+  return false;
+}
+
 /**
- * The cheap first pass: true when the text has no term of the story at all (only then is the page
- * certainly off topic). Costs one normalisation and one automaton pass.
+ * The cheap first pass: true exactly when {@link detect} would return the empty off-topic answer
+ * without looking further (no term, too few station cities). Costs one automaton pass.
  */
 export function quickReject(det: Detector, text: string): boolean {
-  const r = scan(det.automaton, text, det.scratch);
-  for (let k = 0; k < r.count; k++) if (det.kinds[r.hits[3 * k + 2]!] !== 0) return false;
-  return true;
+  return !anyEvidence(det, scan(det.automaton, text, det.scratch));
 }
 
 interface Hit {
@@ -211,14 +220,7 @@ export function spotPageClaims(det: Detector, text: string): ClaimSpot[] {
 export function detect(det: Detector, text: string, options: DetectOptions = {}): Detection {
   const found = scan(det.automaton, text, det.scratch);
   const H = found.hits;
-  // Cues alone never make a page; station cities only when enough of them could form a list.
-  let anyTerm = false;
-  let cities = 0;
-  for (let k = 0; k < found.count && !anyTerm; k++) {
-    const p = H[3 * k + 2]!;
-    anyTerm = det.kinds[p] !== 0 || (det.flags[p]! & FLAG_CITY ? ++cities >= CITY_CLUSTER_MIN : false);
-  }
-  if (!anyTerm) return { ...OFF_TOPIC, page: { ...OFF_TOPIC.page, reasons: [] } };
+  if (!anyEvidence(det, found)) return { ...OFF_TOPIC, page: { ...OFF_TOPIC.page, reasons: [] } };
 
   // One sweep up to the last hit finds each hit's sentence and block (hits come sorted by start),
   // so the work stays linear in the text however many hits there are.

@@ -248,3 +248,19 @@ describe('detector: deferred claims', () => {
     expect(spotPageClaims(det, text).map((c) => c.claimId)).toEqual(['C01']);
   });
 });
+
+describe('detector: quickReject agrees with detect', () => {
+  const empty = { mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } };
+  it.each([
+    ['Nothing here but the weather.', true],
+    ['China and Beijing are cues only.', true],
+    ['Police arrested people in Milan and Rome.', true],
+    ['Police arrested people in Milan, Prato and Rome.', false],
+    ['A police station opened.', false],
+    ['An overseas police station opened.', false],
+  ] as const)('on %j', (text, rejected) => {
+    expect(quickReject(det, text)).toBe(rejected);
+    // Rejected must mean detect() gives the empty answer (callers skip detect() on it).
+    if (rejected) expect(run(text)).toEqual(empty);
+  });
+});
