@@ -34,18 +34,24 @@ export const DEFAULT_SETTINGS: Settings = {
   author: { name: '', organisation: '', url: '' },
 };
 
-/** Reads stored settings, falling back field by field to defaults so one bad field never resets the rest. */
+/**
+ * Reads stored settings, falling back field by field to defaults so one bad field never resets the
+ * rest. Hand-written (no valibot) because the always-on content script calls it on every page.
+ */
 export function readSettings(stored: unknown): Settings {
-  if (!stored || typeof stored !== 'object') return structuredClone(DEFAULT_SETTINGS);
-  const merged = { ...structuredClone(DEFAULT_SETTINGS), ...(stored as object) } as Record<string, unknown>;
-  const result = v.safeParse(SettingsSchema, merged);
-  if (result.success) return result.output;
-  const out = structuredClone(DEFAULT_SETTINGS) as Record<string, unknown>;
-  for (const key of Object.keys(out)) {
-    const candidate = { ...out, [key]: merged[key] };
-    if (v.safeParse(SettingsSchema, candidate).success) out[key] = merged[key];
+  const out = structuredClone(DEFAULT_SETTINGS);
+  if (!stored || typeof stored !== 'object') return out;
+  const s = stored as Record<string, unknown>;
+  const str = (x: unknown, max: number) => typeof x === 'string' && x.length <= max;
+  const url = (x: unknown) => x === '' || (str(x, 2000) && /^https?:\/\/[^\s]+$/i.test(x as string));
+  for (const key of ['paused', 'discreet', 'highlights', 'annotateButton'] as const) if (typeof s[key] === 'boolean') out[key] = s[key] as boolean;
+  if (Array.isArray(s.disabledSites) && s.disabledSites.length <= 5000 && s.disabledSites.every((x) => str(x, 253))) out.disabledSites = [...(s.disabledSites as string[])];
+  if (url(s.feedUrl)) out.feedUrl = s.feedUrl as string;
+  const a = s.author as Record<string, unknown> | null | undefined;
+  if (a && typeof a === 'object' && str(a.name, 200) && str(a.organisation, 200) && url(a.url)) {
+    out.author = { name: a.name as string, organisation: a.organisation as string, url: a.url as string };
   }
-  return out as Settings;
+  return out;
 }
 
 /** Validates a full settings object from a UI; throws with a readable message. */

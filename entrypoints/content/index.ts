@@ -58,11 +58,12 @@ export default defineContentScript({
       }
     };
 
-    browser.runtime.onMessage.addListener((raw: unknown, sender): Promise<Reply<unknown>> | undefined => {
+    browser.runtime.onMessage.addListener((raw: unknown, sender: { id?: string }, sendResponse: (reply: Reply<unknown>) => void) => {
       if (sender.id !== browser.runtime.id) return undefined;
       const command = validateTabCommand(raw);
       if (!command.ok) return undefined;
-      return (async (): Promise<Reply<unknown>> => {
+      // Chromium does not take a returned promise as the reply: answer through sendResponse.
+      void (async (): Promise<Reply<unknown>> => {
         switch (command.name) {
           case 'get-findings':
             return { ok: true, data: session?.findings() ?? null };
@@ -96,7 +97,8 @@ export default defineContentScript({
           case 'jump-annotation':
             return { ok: true, data: (await ui())?.jumpToAnnotation((command.body as { id: string }).id) ?? false };
         }
-      })();
+      })().then(sendResponse, (error: unknown) => sendResponse({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+      return true;
     });
 
     browser.storage.onChanged.addListener((changes, area) => {
