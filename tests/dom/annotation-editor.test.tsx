@@ -39,7 +39,9 @@ async function mount(onSave: (v: EditorValue) => Promise<void>) {
 async function type(selector: string, value: string) {
   const el = root.querySelector<HTMLInputElement | HTMLTextAreaElement>(selector)!;
   el.value = value;
-  await act(() => el.dispatchEvent(new Event('input', { bubbles: true })));
+  await act(() => {
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
 }
 
 async function submit() {
@@ -70,7 +72,9 @@ describe('annotation editor', () => {
     await type('textarea[name="urls"]', 'https://example.org/other');
     const select = root.querySelector<HTMLSelectElement>('select[name="claim"]')!;
     select.value = 'C01';
-    await act(() => select.dispatchEvent(new Event('change', { bubbles: true })));
+    await act(() => {
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
     await type('input[name="tags"]', 'dates, figures, dates');
     await submit();
     expect(onSave).toHaveBeenCalledWith({
