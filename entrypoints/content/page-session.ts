@@ -85,7 +85,10 @@ const STYLE_FOR_STATUS: Record<string, HighlightStyle> = {
   'confirmed-by-authorities': 'confirmed',
 };
 
-const COLLECT = { includeShadow: true, includeFrames: true } as const;
+const WITHOUT_FRAMES = { includeShadow: true, includeFrames: false } as const;
+const WITH_FRAMES = { includeShadow: true, includeFrames: true } as const;
+/** Frames smaller than this (either side, CSS px) are ads, trackers and widgets, never read. */
+const MIN_READABLE_FRAME_PX = 40;
 /** Work deferred to an idle moment still runs within this long. */
 const IDLE_TIMEOUT_MS = 500;
 
@@ -142,6 +145,33 @@ export function rescanRoot(node: Node): Element | ShadowRoot | 'page' | null {
   }
   // Detached: nothing of it is on the page any more.
   return null;
+}
+
+/**
+ * The visible text under `root` (the page's body, or a changed block), same-origin frames included
+ * only where a reader could read them. Opening a frame's document from this extension costs 0.5–1 ms
+ * each (the browser sets up the extension's world in that frame), and ad-heavy pages carry twenty
+ * hidden or pixel-sized srcdoc frames: reading them all made the first scan of such pages 3–6×
+ * slower (bench/page.ts on cnet, cnn).
+ */
+export function collectPageText(root: Element | ShadowRoot): TextIndex {
+  let index = collectText(root, WITHOUT_FRAMES);
+  const frames = root.nodeType === ELEMENT_NODE && /^i?frame$/.test((root as Element).localName) ? [root as Element] : [...root.querySelectorAll('iframe, frame')];
+  for (const frame of frames) {
+    if (!readableFrame(frame)) continue;
+    const sub = collectText(frame, WITH_FRAMES);
+    if (sub.nodes.length === 0) continue;
+    const spliced = frame === root ? { index: sub } : spliceIndex(index, frame, sub);
+    if (spliced !== null) index = spliced.index;
+  }
+  return index;
+}
+
+function readableFrame(frame: Element): boolean {
+  const check = (frame as Partial<Element>).checkVisibility;
+  if (typeof check === 'function' && !check.call(frame, { visibilityProperty: true })) return false;
+  const box = frame.getBoundingClientRect();
+  return box.width >= MIN_READABLE_FRAME_PX && box.height >= MIN_READABLE_FRAME_PX;
 }
 
 /** First k in [lo, hi) with `test(nodes[k])`, for a predicate that is false then true along the run. */
@@ -237,44 +267,73 @@ function joinBlocks(left: string, right: string): string {
  * it, or null when `root` cannot be placed (rescan the page instead).
  */
 export function spliceIndex(index: TextIndex, root: Element | ShadowRoot, sub: TextIndex): { index: TextIndex; removed: Text[] } | null {
-  const span = spanOf(index, root);
-  if (span === null) return null;
-  const [i, j] = span;
+  return spliceBlocks(index, [{ root, sub }]);
+}
+
+/**
+ * {@link spliceIndex} for several disjoint blocks at once, in one pass over the page index: a batch
+ * that touched two thousand paragraphs costs one copy of the index, not two thousand.
+ */
+export function spliceBlocks(index: TextIndex, blocks: { root: Element | ShadowRoot; sub: TextIndex }[]): { index: TextIndex; removed: Text[] } | null {
+  const placed: { root: Element | ShadowRoot; sub: TextIndex; i: number; j: number }[] = [];
+  for (const { root, sub } of blocks) {
+    const span = spanOf(index, root);
+    if (span === null) return null;
+    placed.push({ root, sub, i: span[0], j: span[1] });
+  }
+  // Page order; blocks inserted at the same place go in document order.
+  placed.sort((a, b) => a.i - b.i || a.j - b.j || ((a.root.compareDocumentPosition(b.root) & DOCUMENT_POSITION_FOLLOWING) !== 0 ? -1 : 1));
+  for (let k = 1; k < placed.length; k++) if (placed[k]!.i < placed[k - 1]!.j) return null;
   const { nodes, starts, text, runStarts } = index;
   const n = nodes.length;
-  // The prefix keeps the separator before root's old content; the old content and the separator after it go.
-  const prefix = text.slice(0, i < n ? starts[i]! : text.length);
-  const suffix = j < n ? text.slice(starts[j]!) : '';
-  const head = joinBlocks(prefix, sub.text);
-  const subAt = head.length - sub.text.length;
-  const whole = joinBlocks(head, suffix);
-  const suffixAt = whole.length - suffix.length;
-  const subN = sub.nodes.length;
-  const count = n - (j - i) + subN;
-  const nextStarts = new Uint32Array(count);
-  nextStarts.set(starts.subarray(0, i), 0);
-  for (let k = 0; k < subN; k++) nextStarts[i + k] = sub.starts[k]! + subAt;
-  const shift = suffixAt - (j < n ? starts[j]! : 0);
-  for (let k = j; k < n; k++) nextStarts[i + subN + k - j] = starts[k]! + shift;
+  const startOf = (k: number) => (k < n ? starts[k]! : text.length);
+  const outNodes: Text[] = [];
+  const outStarts: number[] = [];
   const runs: number[] = [];
-  const push = (r: number) => {
-    if (r < count && (runs.length === 0 || runs[runs.length - 1]! < r)) runs.push(r);
+  const removed: Text[] = [];
+  const pushRun = (r: number) => {
+    if (runs.length === 0 || runs[runs.length - 1]! < r) runs.push(r);
   };
-  for (const r of runStarts) if (r < i) push(r);
-  for (const r of sub.runStarts) push(i + r);
-  // The page text after root begins a new run (the walk that made it was interrupted by root).
-  if (j < n) push(i + subN);
-  for (const r of runStarts) if (r > j) push(r - j + i + subN);
-  return {
-    index: {
-      text: whole,
-      nodes: nodes.slice(0, i).concat(sub.nodes, nodes.slice(j)),
-      starts: nextStarts,
-      root: index.root,
-      runStarts: Uint32Array.from(runs),
-    },
-    removed: nodes.slice(i, j),
+  let out = '';
+  let run = 0;
+  /**
+   * Copies old nodes [a, b) with their text up to node b (the separator before it included). The
+   * first piece starts the text; later ones follow a block, so they join as after a block boundary
+   * and begin a new run (the walk that made them was interrupted by that block).
+   */
+  const copy = (a: number, b: number, first: boolean) => {
+    const from = first ? 0 : startOf(a);
+    const piece = text.slice(from, startOf(b));
+    out = first ? piece : joinBlocks(out, piece);
+    const delta = out.length - piece.length - from;
+    if (!first && a < b) pushRun(outNodes.length);
+    while (run < runStarts.length && runStarts[run]! < b) {
+      if (runStarts[run]! >= a) pushRun(runStarts[run]! - a + outNodes.length);
+      run++;
+    }
+    for (let k = a; k < b; k++) {
+      outStarts.push(starts[k]! + delta);
+      outNodes.push(nodes[k]!);
+    }
   };
+  let cursor = 0;
+  let first = true;
+  for (const { sub, i, j } of placed) {
+    copy(cursor, i, first);
+    first = false;
+    out = joinBlocks(out, sub.text);
+    const subAt = out.length - sub.text.length;
+    for (const r of sub.runStarts) pushRun(outNodes.length + r);
+    for (let k = 0; k < sub.nodes.length; k++) {
+      outStarts.push(sub.starts[k]! + subAt);
+      outNodes.push(sub.nodes[k]!);
+    }
+    for (let k = i; k < j; k++) removed.push(nodes[k]!);
+    while (run < runStarts.length && runStarts[run]! < j) run++;
+    cursor = j;
+  }
+  copy(cursor, n, first);
+  return { index: { text: out, nodes: outNodes, starts: Uint32Array.from(outStarts), root: index.root, runStarts: Uint32Array.from(runs) }, removed };
 }
 
 /** `index` without the nodes `keep` rejects (their text and the separator after each go too). */
@@ -343,13 +402,13 @@ export function reindexChanged(start: TextIndex, changed: Iterable<Node>, remova
   for (const root of roots) {
     let inner = false;
     for (let up = parentOrHost(root); up !== null && !inner; up = parentOrHost(up)) inner = roots.has(up as Element | ShadowRoot);
-    if (inner) continue;
-    const sub = collectText(root, COLLECT);
-    const spliced = spliceIndex(index, root, sub);
+    if (!inner) subs.push({ root, sub: collectPageText(root) });
+  }
+  if (subs.length > 0) {
+    const spliced = spliceBlocks(index, subs);
     if (spliced === null) return null;
     index = spliced.index;
     for (const node of spliced.removed) removed.add(node);
-    subs.push({ root, sub });
   }
   for (const { sub } of subs) for (const node of sub.nodes) removed.delete(node);
   return { index, removed, subs };
@@ -417,10 +476,16 @@ export class PageSession {
     this.detector = loadDetector(bytes);
     scanStats.detectorDecodeMs = t1 - t0;
     scanStats.detectorLoadMs = performance.now() - t1;
-    this.later(() => {
-      this.scan();
-      this.observe();
-    });
+    const first = () =>
+      this.later(() => {
+        this.scan();
+        this.observe();
+      });
+    // After the next frame the page's styles are computed: the visibility checks of the walk then
+    // read them instead of forcing a style recalculation inside our task. Hidden tabs have no
+    // frames; they scan when idle.
+    if (this.doc.visibilityState === 'visible' && typeof requestAnimationFrame === 'function') requestAnimationFrame(first);
+    else first();
   }
 
   /** Rescans the whole page and repaints. */
@@ -428,7 +493,7 @@ export class PageSession {
     if (!this.detector || this.signal.aborted) return;
     const t0 = performance.now();
     const root = this.doc.body ?? this.doc.documentElement;
-    this.index = collectText(root, COLLECT);
+    this.index = collectPageText(root);
     this.watchNestedTrees(this.index, this.doc);
     this.decide({ kind: 'full', at: t0, collectMs: performance.now() - t0, walkedNodes: this.index.nodes.length }, null);
   }
@@ -759,7 +824,7 @@ export class PageSession {
     if (this.signal.aborted) return;
     this.observeTree(this.doc.body ?? this.doc.documentElement);
     const onNav = () => {
-      if (location.href !== this.lastUrl) this.schedule(true);
+      if (location.href !== this.lastUrl) this.schedule(withoutHash(location.href) !== withoutHash(this.lastUrl));
     };
     window.addEventListener('popstate', onNav, { signal: this.signal });
     window.addEventListener('hashchange', onNav, { signal: this.signal });
@@ -788,7 +853,7 @@ export class PageSession {
       this.observed.add(frame);
       // A frame that loads (or navigates) after the scan brings a new document; the old one's nodes
       // still look connected, so only a whole-page scan drops them.
-      frame.addEventListener('load', () => this.schedule(true), { signal: this.signal });
+      frame.addEventListener('load', () => readableFrame(frame) && this.schedule(true), { signal: this.signal });
     }
   }
 
@@ -839,12 +904,18 @@ export class PageSession {
     const batch = this.batch;
     this.batch = newBatch();
     if (!this.detector || this.signal.aborted) return;
-    if (location.href !== this.lastUrl) {
+    if (withoutHash(location.href) !== withoutHash(this.lastUrl)) {
       // An SPA navigation: a new page as far as the reader is concerned.
       this.lastUrl = location.href;
       this.current = -1;
       this.scan();
       return;
+    }
+    if (location.href !== this.lastUrl) {
+      // Only the fragment moved (an in-page link, or a hash router whose new content arrives as
+      // mutations): the findings keep their page, under the new address.
+      this.lastUrl = location.href;
+      void this.report();
     }
     // A node taken out and put back elsewhere (a move) keeps its old place in the index: scan afresh.
     const moved = batch.removed.some((node) => node.isConnected);
@@ -1004,6 +1075,12 @@ export class PageSession {
 function decodeDetectorBytes(text: string): Uint8Array {
   const native = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array };
   return typeof native.fromBase64 === 'function' ? native.fromBase64(text) : decodeBase64(text);
+}
+
+/** A URL without its fragment: in-page anchors are not navigations. */
+function withoutHash(url: string): string {
+  const i = url.indexOf('#');
+  return i < 0 ? url : url.slice(0, i);
 }
 
 function parentOrHost(node: Node): Node | null {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { collectText, rangeFor, type TextIndex } from '../../lib/page/text-index';
 import { reindexChanged, rescanRoot, spliceIndex } from '../../entrypoints/content/page-session';
 
-const COLLECT = { includeShadow: true, includeFrames: true } as const;
+const COLLECT = { includeShadow: true, includeFrames: false } as const;
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -306,5 +306,38 @@ describe('reindexChanged on random pages and edits', () => {
     );
     // The point is the incremental path: it must be the one taken for almost every edit.
     expect(incremental).toBeGreaterThan(300);
+  });
+
+  it('reads like a fresh walk when several edits arrive in one batch (many blocks spliced in one pass)', () => {
+    let incremental = 0;
+    fc.assert(
+      fc.property(fc.array(shape, { minLength: 2, maxLength: 6 }), fc.array(fc.array(edit, { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 3 }), (page, batches) => {
+        document.body.innerHTML = '';
+        for (const s of page) build(document.body, s);
+        let index = fresh();
+        for (const batch of batches) {
+          const changed: Node[] = [];
+          let removals = false;
+          for (const e of batch) {
+            const r = apply(e);
+            changed.push(...r.changed);
+            removals ||= r.removals;
+          }
+          const result = reindexChanged(index, changed, removals);
+          if (result === null) {
+            index = fresh();
+            continue;
+          }
+          index = result.index;
+          incremental++;
+          const expected = fresh();
+          expectConsistent(index);
+          expect(index.nodes).toEqual(expected.nodes);
+          expect(index.text.replace(/\s+/g, '')).toBe(expected.text.replace(/\s+/g, ''));
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(incremental).toBeGreaterThan(200);
   });
 });

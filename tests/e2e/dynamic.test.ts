@@ -172,10 +172,22 @@ describe('single-page app navigation', () => {
     await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['110 Overseas']));
     await expect.poll(() => badge(page)).toMatch(/^[1-9]\d*$/);
   });
+
+  it('treats an in-page anchor as the same page: no rescan of the whole page, highlights kept', async () => {
+    const before = (await world.stats())!;
+    await page.evaluate(() => {
+      location.hash = 'top';
+    });
+    await page.waitForTimeout(1000);
+    const after = (await world.stats())!;
+    const since = after.scans.slice(after.scans.length - (after.scanCount - before.scanCount));
+    expect(since.filter((s) => s.kind === 'full')).toEqual([]);
+    expect(await highlighted(page)).toEqual(expect.arrayContaining(['110 Overseas']));
+  });
 });
 
 describe('nested trees', () => {
-  it('finds mentions in an open shadow root and a same-origin iframe, and highlights the shadow ones in place', async () => {
+  it('finds mentions in an open shadow root and a same-origin iframe (not in hidden or pixel frames), and highlights the shadow ones in place', async () => {
     const { page, world } = await open('/shadow-iframe/index.html');
     await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['110 Overseas', 'Safeguard Defenders']));
     const tabId = await tabIdOf(ext, page);
@@ -185,8 +197,12 @@ describe('nested trees', () => {
         return (f?.mentions ?? []).map((m: { text: string }) => m.text);
       })
       .toEqual(expect.arrayContaining(['110 Overseas', 'Safeguard Defenders', 'Patrol and Persuade']));
-    // The library text on the page itself is not a mention.
+    // The library text on the page itself is not a mention, nor is text in a hidden or pixel-sized frame.
     expect((await highlighted(page)).some((t) => /library|Quay Road/.test(t))).toBe(false);
+    const reported = await ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`], tabId);
+    const texts = (reported?.mentions ?? []).map((m: { text: string }) => m.text);
+    expect(texts).not.toContain('Capel Street');
+    expect(texts).not.toContain('Lu Jianwang');
     // Text added to the shadow root later is read too.
     await page.evaluate(() => {
       const p = document.createElement('p');
