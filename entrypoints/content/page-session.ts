@@ -602,13 +602,14 @@ export class PageSession {
   /** What this frame found, in the protocol's shape. */
   findings(): PageFindings {
     const d = this.detection;
+    // "Mentions N stations, M claims" counts what the page names, not everything a term is linked
+    // to: a station when a station mention points at exactly one, a claim when a sentence states it.
     const stationIds = new Set<string>();
     const claimIds = new Set<string>();
     for (const m of this.mentions) {
-      for (const id of m.refs) {
-        if (id.startsWith('ST-')) stationIds.add(id);
-        else if (/^C\d+$/.test(id)) claimIds.add(id);
-      }
+      if (m.kind === 'claim') m.refs.forEach((id) => claimIds.add(id));
+      const stations = m.refs.filter((id) => id.startsWith('ST-'));
+      if (m.kind === 'station' && stations.length === 1) stationIds.add(stations[0]!);
     }
     return {
       url: location.href.slice(0, 8192),
