@@ -8,6 +8,7 @@
 import { anchorAll, type AnchorResult } from '../lib/anchoring/anchor';
 import { describeRange } from '../lib/anchoring/describe';
 import { hashPageText } from '../lib/anchoring/text-hash';
+import { rng } from './rng';
 
 /** The budget for re-anchoring 200 annotations on a 1 MB page. */
 export const ANCHOR_BUDGET_MS = 100;
@@ -18,17 +19,6 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 7;
 const asJson = args.includes('--json');
 
-// Deterministic PRNG (mulberry32) so every run measures the same page.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A news-like lexicon: frequent function words plus a few thousand content words (story terms and
 // syllable-built words), drawn with Zipf-like frequencies, so phrases repeat about as often as in

@@ -9,6 +9,7 @@
 import { loadDatasetFromDir, DATASET_DIR } from '../lib/dataset/load-node';
 import { analyseText, claimPhrasings, textLangOf } from '../lib/match/claim-index';
 import { buildClaimIndex, matchClaims } from '../lib/match/claim-match';
+import { rng } from './rng';
 
 const TARGET_SENTENCES_PER_SECOND = 20_000;
 
@@ -17,17 +18,6 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-// Deterministic PRNG (mulberry32) so runs are comparable.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NOISE_WORDS = (
   'the a city council said on tuesday that new rules for parking would start next month while residents ' +

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, pointOfText, ROOT, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
-import { readCard } from './card';
+import { findNode, readCard, type CdpNode } from './card';
 
 const AXE_SOURCE = readFileSync(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
@@ -67,23 +67,6 @@ async function openCopyOfCard(page: Page): Promise<string> {
     await cdp.detach();
   }
   return '#card-copy-for-axe';
-}
-
-interface CdpNode {
-  nodeName: string;
-  attributes?: string[];
-  backendNodeId: number;
-  children?: CdpNode[];
-  shadowRoots?: CdpNode[];
-}
-
-function findNode(node: CdpNode, test: (n: CdpNode) => boolean): CdpNode | null {
-  if (test(node)) return node;
-  for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? [])]) {
-    const hit = findNode(child, test);
-    if (hit) return hit;
-  }
-  return null;
 }
 
 async function openDemo(path = '/article.html'): Promise<Page> {

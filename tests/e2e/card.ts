@@ -69,7 +69,8 @@ export async function onCardRoot(page: Page, fn: string): Promise<unknown> {
   }
 }
 
-interface CdpNode {
+/** A node of the DevTools protocol's DOM tree (with `pierce: true`, shadow roots and frames included). */
+export interface CdpNode {
   nodeName: string;
   /** Flat list: name, value, name, value… */
   attributes?: string[];
@@ -79,7 +80,8 @@ interface CdpNode {
   contentDocument?: CdpNode;
 }
 
-function findNode(node: CdpNode, test: (n: CdpNode) => boolean): CdpNode | null {
+/** Depth-first search of the protocol's DOM tree, through shadow roots and frame documents. */
+export function findNode(node: CdpNode, test: (n: CdpNode) => boolean): CdpNode | null {
   if (test(node)) return node;
   for (const child of [...(node.children ?? []), ...(node.shadowRoots ?? []), ...(node.contentDocument ? [node.contentDocument] : [])]) {
     const hit = findNode(child, test);
