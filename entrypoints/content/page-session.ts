@@ -18,9 +18,9 @@
  * */
 import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
 import { HIGHLIGHT_NAMES, Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
-import { detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
-import { prepareClaimSpotter, spotClaims, type ClaimIndex } from '@/lib/match/claim-spot';
-import { HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
+import { detect, loadDetector, MAX_CLAIM_SCAN_CHARS, quickReject, spotPageClaims, WEIGHT, type Detection, type Detector } from '@/lib/match/detector';
+import { prepareClaimSpotter, spotClaims, type ClaimIndex, type ClaimSpot } from '@/lib/match/claim-spot';
+import { HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS, SCAN_SLICE_MS } from '@/lib/limits';
 import { sendToBackground } from '@/lib/messaging';
 import type { MentionSummary, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
@@ -41,8 +41,8 @@ export interface PageMention {
 
 /** One scan's cost, for bench/page.ts. */
 export interface ScanTiming {
-  /** full / partial: a decision over the page; skipped: nothing to decide again; claims-index: its one-off parse. */
-  kind: 'full' | 'partial' | 'skipped' | 'claims-index';
+  /** full / partial: a decision over the page; skipped: nothing to decide again; claims-index: its one-off parse; claims: one slice of the page-wide claims pass. */
+  kind: 'full' | 'partial' | 'skipped' | 'claims-index' | 'claims';
   /** performance.now() when the scan began. */
   at: number;
   totalMs: number;
@@ -91,6 +91,8 @@ const WITH_FRAMES = { includeShadow: true, includeFrames: true } as const;
 const MIN_READABLE_FRAME_PX = 40;
 /** Work deferred to an idle moment still runs within this long. */
 const IDLE_TIMEOUT_MS = 500;
+/** The page-wide claims pass reads the page in pieces of about this many characters (cut at block ends). */
+const CLAIM_CHUNK_CHARS = 10_000;
 
 /** Styles this session paints (annotations belong to the card UI). */
 const MENTION_STYLES: HighlightStyle[] = ['allegation', 'confirmed', 'denied', 'disputed', 'claim', 'current', 'flash'];
@@ -446,6 +448,13 @@ export class PageSession {
   private lastUrl = location.href;
   /** Whether the badge shows something from this session (cleared on destroy). */
   private reportedSomething = false;
+  /**
+   * The page-wide claims pass, run in slices after the first paint: the text node it continues
+   * from (null: the start), and whether a slice is queued. Progress is held by node, not offset, so
+   * the pass survives splices; blocks read again meanwhile get their claims from the partial path.
+   */
+  private claimsFrom: Text | null = null;
+  private claimsQueued = false;
 
   constructor(
     private readonly doc: Document,
@@ -530,11 +539,17 @@ export class PageSession {
       });
       return;
     }
-    this.detection = anyTerm ? detect(det, index.text) : offTopic();
+    // Terms and the page decision first; the claims pass (the costly part on long pages) follows in
+    // slices of its own once the page is painted.
+    this.detection = anyTerm ? detect(det, index.text, { claims: false }) : offTopic();
     const t2 = performance.now();
     this.mentions = this.toMentions(index, this.detection);
     if (this.current >= this.mentions.length) this.current = -1;
     this.paint();
+    if (this.detection.page.onTopic && det.claimBytes.length > 0) {
+      this.claimsFrom = null;
+      this.queueClaims();
+    }
     const t3 = performance.now();
     this.record({ ...timing, totalMs: t3 - timing.at, detectMs: t2 - t1 + (t1 - timing.at - timing.collectMs), paintMs: t3 - t2, pageChars: index.text.length, mentions: this.mentions.length });
     if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = t3;
@@ -546,6 +561,61 @@ export class PageSession {
     scanStats.scanCount++;
     scanStats.scans.push(timing);
     if (scanStats.scans.length > SCAN_STATS_KEPT) scanStats.scans.shift();
+  }
+
+  private queueClaims(): void {
+    if (this.claimsQueued) return;
+    this.claimsQueued = true;
+    this.later(() => {
+      this.claimsQueued = false;
+      this.claimsSlice();
+    });
+  }
+
+  /** One slice (SCAN_SLICE_MS) of the page-wide claims pass; queues the next until the page is read. */
+  private claimsSlice(): void {
+    const index = this.index;
+    const det = this.detector!;
+    if (!index || !this.detection?.page.onTopic) return;
+    const t0 = performance.now();
+    const k = this.claimsFrom ? nodeIndex(index, this.claimsFrom) : 0;
+    let from = k > 0 ? index.starts[k]! : 0;
+    const limit = Math.min(index.text.length, MAX_CLAIM_SCAN_CHARS);
+    const found: ClaimSpot[] = [];
+    while (from < limit && performance.now() - t0 < SCAN_SLICE_MS) {
+      const cut = index.text.indexOf('\n', Math.min(from + CLAIM_CHUNK_CHARS, limit));
+      const to = cut < 0 || cut > limit ? limit : cut;
+      for (const c of spotPageClaims(det, index.text.slice(from, to))) found.push({ ...c, start: c.start + from, end: c.end + from });
+      from = to + 1;
+    }
+    if (found.length > 0) {
+      const known = new Set(this.mentions.filter((m) => m.kind === 'claim').map((m) => `${m.refs[0]} ${m.start} ${m.end}`));
+      const fresh = this.toMentions(index, { mentions: [], claims: found.filter((c) => !known.has(`${c.claimId} ${c.start} ${c.end}`)), page: this.detection.page });
+      this.mentions = this.mentions.concat(fresh).sort((a, b) => a.start - b.start || b.end - a.end).slice(0, MAX_HIGHLIGHTS_PER_PAGE);
+      this.paint();
+    }
+    this.record({ kind: 'claims', at: t0, totalMs: performance.now() - t0, collectMs: 0, detectMs: performance.now() - t0, paintMs: 0, walkedNodes: 0, pageChars: index.text.length, mentions: this.mentions.length });
+    if (from < limit) {
+      this.claimsFrom = index.nodes[nodeAt(index, from)] ?? null;
+      this.queueClaims();
+      return;
+    }
+    this.claimsFrom = null;
+    this.noteClaims();
+    void this.report();
+  }
+
+  /** The page decision's reasons and score with the claims stated on the page, as detect() counts them. */
+  private noteClaims(): void {
+    const page = this.detection?.page;
+    if (!page) return;
+    const distinct = [...new Set(this.mentions.filter((m) => m.kind === 'claim').map((m) => m.refs[0]!))];
+    const reasons = page.reasons.filter((r) => !/ known claims? stated: /.test(r));
+    const before = page.reasons.length - reasons.length;
+    if (distinct.length > 0) reasons.push(`${distinct.length} known claim${distinct.length === 1 ? '' : 's'} stated: ${distinct.join(', ')}`);
+    // Counted once: a reason already there means its weight is already in the score.
+    const score = before === 0 && distinct.length > 0 ? Math.round((page.score + Math.min(2, distinct.length) * WEIGHT.claim) * 100) / 100 : page.score;
+    this.detection = { ...this.detection!, page: { ...page, reasons, score } };
   }
 
   private toMentions(index: TextIndex, detection: Detection): PageMention[] {
@@ -1076,6 +1146,18 @@ export class PageSession {
 function decodeDetectorBytes(text: string): Uint8Array {
   const native = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array };
   return typeof native.fromBase64 === 'function' ? native.fromBase64(text) : decodeBase64(text);
+}
+
+/** Index of the node whose text holds offset `at` (the last node starting at or before it). */
+function nodeAt(index: TextIndex, at: number): number {
+  let lo = 0;
+  let hi = index.nodes.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (index.starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** A URL without its fragment: in-page anchors are not navigations. */
