@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const outIndex = process.argv.indexOf('--out');
   const outDir = outIndex > 0 ? resolve(process.argv[outIndex + 1]!) : mkdtempSync(join(tmpdir(), 'stationwatch-size-'));
   try {
-    await build({ root: ROOT, outDir, logLevel: 'warn', vite: () => ({ build: { sourcemap: true } }) });
+    await build({ root: ROOT, outDir, vite: () => ({ build: { sourcemap: true } }) });
     const dir = join(outDir, 'chrome-mv3', 'content-scripts');
     const js = readFileSync(join(dir, 'content.js'), 'utf8');
     const map = JSON.parse(readFileSync(join(dir, 'content.js.map'), 'utf8')) as ConstructorParameters<typeof SourceMapConsumer>[0];
