@@ -480,7 +480,7 @@ export class PageSession {
   start(): void {
     if (this.signal.aborted) return;
     const t0 = performance.now();
-    const bytes = decodeDetectorBytes(this.stored.bytes);
+    const bytes = decodeBase64(this.stored.bytes);
     const t1 = performance.now();
     this.detector = loadDetector(bytes);
     scanStats.detectorDecodeMs = t1 - t0;
@@ -1138,17 +1138,6 @@ export class PageSession {
   }
 }
 
-/**
- * The stored detector's bytes. The engine's own base64 decoder (Chromium 140+, Firefox 133+) takes
- * about 0.3 ms for the ~370 KB string where the JavaScript loop in lib/base64.ts takes 4–9 ms on a
- * page's first, unoptimised run: a cost every page pays.
- */
-function decodeDetectorBytes(text: string): Uint8Array {
-  const native = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array };
-  return typeof native.fromBase64 === 'function' ? native.fromBase64(text) : decodeBase64(text);
-}
-
-/** Index of the node whose text holds offset `at` (the last node starting at or before it). */
 function nodeAt(index: TextIndex, at: number): number {
   let lo = 0;
   let hi = index.nodes.length - 1;
