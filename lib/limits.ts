@@ -14,15 +14,15 @@ export const MAX_REPORTED_MENTIONS = 500;
 export const MAX_MENTION_TEXT_CHARS = 200;
 /** Record ids asked for in one card request. */
 export const MAX_CARD_RECORD_IDS = 50;
+/**
+ * Longest rendered text the first look sends to the background (characters, about 8 MB as
+ * UTF-16). A page with more text loads the page scanner without asking.
+ */
+export const FIRST_LOOK_MAX_CHARS = 4_000_000;
 /** Largest runtime message string field accepted by the background. */
 export const MAX_MESSAGE_STRING_CHARS = 20_000;
-/** Content-script initial JS target (gzip bytes) from the reader issue; not met yet — `npm run size` reports the gap. */
+/** The always-on content script's budget (gzip bytes); the page scanner and card UI load on demand. */
 export const CONTENT_SCRIPT_GZIP_BUDGET_BYTES = 12 * 1024;
-/**
- * Ratchet until the target is met: the build test fails when the always-on script grows past what
- * it is today (23 KB gzip on 2026-11-28). Lower it with every reduction; never raise it.
- */
-export const CONTENT_SCRIPT_GZIP_CEILING_BYTES = 23.5 * 1024;
 /** How often the background looks for a newer signed feed when a feed URL is set. */
 export const FEED_CHECK_PERIOD_MINUTES = 24 * 60;
 /** Annotation note length cap. */

@@ -7,7 +7,7 @@
  * settings changes. Commands to a tab's content script go with `sendToTab` and are validated there.
  */
 import * as v from 'valibot';
-import { MAX_CARD_RECORD_IDS, MAX_MESSAGE_STRING_CHARS, MAX_REPORTED_MENTIONS, MAX_MENTION_TEXT_CHARS } from './limits';
+import { FIRST_LOOK_MAX_CHARS, MAX_CARD_RECORD_IDS, MAX_MESSAGE_STRING_CHARS, MAX_REPORTED_MENTIONS, MAX_MENTION_TEXT_CHARS } from './limits';
 
 // Marked free of side effects so bundlers drop these schemas from the content script, which only
 // needs the tab-command checks below.
@@ -50,6 +50,10 @@ export const BackgroundRequests = {
   'card-context': v.object({ ids: v.pipe(v.array(RecordId), v.minLength(1), v.maxLength(MAX_CARD_RECORD_IDS)) }),
   /** Content script: load the card UI into this frame, only once there is something to show. */
   'inject-ui': v.object({}),
+  /** Content script: its page's rendered text; is any term in it? (Checked in memory, never stored.) */
+  'first-look': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)) }),
+  /** Content script: load the page scanner into this frame, once the first look found a term. */
+  'inject-scanner': v.object({}),
   /** Popup / side panel: findings for a tab. */
   'tab-findings': v.object({ tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
   /** Extension pages: dataset version, as-of date, counts, last update outcome. */
@@ -99,6 +103,8 @@ export const MESSAGE_ACCESS: Record<BackgroundRequestName, ReadonlyArray<'conten
   'page-findings': ['content'],
   'card-context': ['content', 'extension'],
   'inject-ui': ['content'],
+  'first-look': ['content'],
+  'inject-scanner': ['content'],
   'tab-findings': ['extension'],
   'dataset-info': ['content', 'extension'],
   'feed-update-now': ['extension'],
@@ -131,6 +137,8 @@ export interface BackgroundResponses {
   'page-findings': { ok: true };
   'card-context': import('./dataset/context').CardContext;
   'inject-ui': { ok: true };
+  'first-look': { candidate: boolean };
+  'inject-scanner': { ok: true };
   'tab-findings': PageFindings | null;
   'dataset-info': DatasetInfo;
   'feed-update-now': { ok: boolean; message: string };

@@ -9,11 +9,15 @@ import { checkIntegrity, datasetCounts } from '@/lib/dataset/integrity';
 import { indexDataset, type DatasetIndex } from '@/lib/dataset/context';
 import { compareVersions, verifyFeed, feedSignatureUrl, FEED_MAX_BYTES } from '@/lib/dataset/feed';
 import { compileDetector } from '@/lib/match/detector-build';
-import { encodeBase64 } from '@/lib/base64';
-import { DETECTOR_STORAGE_KEY, type StoredDetector } from '@/lib/detector-store';
+import { decodeBase64, encodeBase64 } from '@/lib/base64';
+import { DETECTOR_STORAGE_KEY, isStoredDetector, type StoredDetector } from '@/lib/detector-store';
+import { loadDetector, quickReject, type Detector } from '@/lib/match/detector';
 import type { DatasetInfo } from '@/lib/protocol';
 
 const STATUS_KEY = 'datasetStatus';
+
+/** First looks checked by this worker and their time (detector load included); bench/page.ts reads it. */
+const firstLookStats = ((globalThis as { __stationwatchFirstLooks?: { count: number; ms: number } }).__stationwatchFirstLooks ??= { count: 0, ms: 0 });
 
 // Only the e2e build (`wxt build --mode e2efeed`) verifies feeds against a key the test run generated;
 // in every other build this is undefined and the key bundled in lib/dataset/feed-keys.ts is used.
@@ -27,8 +31,15 @@ interface DatasetStatus {
 export class DatasetService {
   private current: { dataset: Dataset; meta: DatasetMetaRow; index: DatasetIndex } | null = null;
   private ready: Promise<void> | null = null;
+  /** The published detector, loaded here for content scripts' first looks (by dataset version). */
+  private loaded: { version: string; detector: Detector } | null = null;
 
-  constructor(readonly db: StationwatchDb) {}
+  constructor(readonly db: StationwatchDb) {
+    // A newly published detector (dataset update) replaces the loaded one at the next look.
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'local' && DETECTOR_STORAGE_KEY in changes) this.loaded = null;
+    });
+  }
 
   /** Loads what is installed, installing the bundled dataset first when it is newer. Idempotent. */
   ensureReady(): Promise<void> {
@@ -86,6 +97,31 @@ export class DatasetService {
       statusByRecord,
     };
     await browser.storage.local.set({ [DETECTOR_STORAGE_KEY]: value });
+  }
+
+  /**
+   * Whether a page's rendered text holds any term (exactly when the detector would not answer "off
+   * topic" at once). Reads the detector content scripts use, so both agree; the text is only scanned.
+   */
+  async anyTermIn(text: string): Promise<boolean> {
+    const t0 = performance.now();
+    const found = !quickReject(await this.firstLookDetector(), text);
+    firstLookStats.count++;
+    firstLookStats.ms += performance.now() - t0;
+    return found;
+  }
+
+  private async firstLookDetector(): Promise<Detector> {
+    if (this.loaded) return this.loaded.detector;
+    let stored = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY];
+    if (!isStoredDetector(stored)) {
+      await this.ensureReady();
+      stored = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY];
+      if (!isStoredDetector(stored)) throw new Error('no detector is published yet');
+    }
+    const detector = loadDetector(decodeBase64(stored.bytes));
+    this.loaded = { version: stored.datasetVersion, detector };
+    return detector;
   }
 
   /** The in-memory index; call after ensureReady(). */

@@ -94,6 +94,18 @@ export default defineBackground(() => {
 
   // --- messages -------------------------------------------------------------------------------
 
+  /** Runs one of our scripts in the sender's frame (its isolated world, like the content script). */
+  async function injectInto(sender: Browser.runtime.MessageSender, file: '/content-ui.js' | '/page-scanner.js'): Promise<{ ok: true }> {
+    const tabId = sender.tab!.id!;
+    const frameId = sender.frameId ?? 0;
+    if (browser.scripting) {
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file] });
+    } else {
+      await (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown> }).executeScript(tabId, { file, frameId });
+    }
+    return { ok: true };
+  }
+
   function senderKind(sender: Browser.runtime.MessageSender): 'content' | 'extension' | 'other' {
     if (sender.id !== browser.runtime.id) return 'other';
     const url = sender.url ?? '';
@@ -112,16 +124,9 @@ export default defineBackground(() => {
       await datasets.ensureReady();
       return contextFor(datasets.index(), ids);
     },
-    'inject-ui': async (_body, sender) => {
-      const tabId = sender.tab!.id!;
-      const frameId = sender.frameId ?? 0;
-      if (browser.scripting) {
-        await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/content-ui.js'] });
-      } else {
-        await (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown> }).executeScript(tabId, { file: '/content-ui.js', frameId });
-      }
-      return { ok: true };
-    },
+    'inject-ui': async (_body, sender) => injectInto(sender, '/content-ui.js'),
+    'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
+    'first-look': async ({ text }) => ({ candidate: await datasets.anyTermIn(text) }),
     'tab-findings': async ({ tabId }) => getFindings(tabId),
     'dataset-info': async () => datasets.info(),
     'feed-update-now': async () => {

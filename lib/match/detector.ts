@@ -141,13 +141,22 @@ function claimSpotter(det: Detector): ClaimSpotter {
 
 const OFF_TOPIC: Detection = Object.freeze({ mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } }) as Detection;
 
-/** Whether scan hits could make a page: a term, or enough station cities to form a list (cues alone never do). */
-function anyEvidence(det: Detector, r: ScanResult): boolean {
-  let cities = 0;
+/**
+ * Whether scan hits could make a page: a term, or CITY_CLUSTER_MIN distinct station cities with no
+ * line break between them (a list in one sentence needs at least that; cues alone never count).
+ */
+function anyEvidence(det: Detector, r: ScanResult, text: string): boolean {
+  let cities: number[] = [];
+  let lastCityEnd = -1;
   for (let k = 0; k < r.count; k++) {
     const p = r.hits[3 * k + 2]!;
     if (det.kinds[p] !== 0) return true;
-    if (det.flags[p]! & FLAG_CITY && ++cities >= CITY_CLUSTER_MIN) return true;
+    if (!(det.flags[p]! & FLAG_CITY)) continue;
+    const start = r.hits[3 * k]!;
+    if (lastCityEnd >= 0 && text.lastIndexOf('\n', start) >= lastCityEnd) cities = [];
+    lastCityEnd = r.hits[3 * k + 1]!;
+    if (!cities.includes(p)) cities.push(p);
+    if (cities.length >= CITY_CLUSTER_MIN) return true;
   }
   return false;
 }
@@ -157,7 +166,7 @@ function anyEvidence(det: Detector, r: ScanResult): boolean {
  * without looking further (no term, too few station cities). Costs one automaton pass.
  */
 export function quickReject(det: Detector, text: string): boolean {
-  return !anyEvidence(det, scan(det.automaton, text, det.scratch));
+  return !anyEvidence(det, scan(det.automaton, text, det.scratch), text);
 }
 
 interface Hit {
@@ -220,7 +229,7 @@ export function spotPageClaims(det: Detector, text: string): ClaimSpot[] {
 export function detect(det: Detector, text: string, options: DetectOptions = {}): Detection {
   const found = scan(det.automaton, text, det.scratch);
   const H = found.hits;
-  if (!anyEvidence(det, found)) return { ...OFF_TOPIC, page: { ...OFF_TOPIC.page, reasons: [] } };
+  if (!anyEvidence(det, found, text)) return { ...OFF_TOPIC, page: { ...OFF_TOPIC.page, reasons: [] } };
 
   // One sweep up to the last hit finds each hit's sentence and block (hits come sorted by start),
   // so the work stays linear in the text however many hits there are.

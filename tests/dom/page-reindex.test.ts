@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collectText, rangeFor, type TextIndex } from '../../lib/page/text-index';
-import { reindexChanged, rescanRoot, spliceIndex } from '../../entrypoints/content/page-session';
+import { reindexChanged, rescanRoot, spliceIndex } from '../../entrypoints/page-scanner/page-session';
 
 const COLLECT = { includeShadow: true, includeFrames: false } as const;
 

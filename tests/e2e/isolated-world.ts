@@ -4,7 +4,7 @@
  * tests and bench/page.ts read them from outside.
  */
 import type { CDPSession, Page } from 'playwright-core';
-import type { ScanStats } from '../../entrypoints/content/page-session';
+import type { ScanStats } from '../../lib/page/scan-stats';
 
 interface ExecutionContext {
   id: number;

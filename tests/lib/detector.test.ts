@@ -256,6 +256,11 @@ describe('detector: quickReject agrees with detect', () => {
     ['China and Beijing are cues only.', true],
     ['Police arrested people in Milan and Rome.', true],
     ['Police arrested people in Milan, Prato and Rome.', false],
+    // Station cities on separate lines (a menu, a weather widget) never form a list in one sentence.
+    ['Milan\nPrato\nRome', true],
+    ['Weather in Milan, Prato\nand in Rome.', true],
+    ['Weather in Milan\nPrato, Rome and Prato again.', true],
+    ['Weather in Milan\nPrato, Rome and Milan again.', false],
     ['A police station opened.', false],
     ['An overseas police station opened.', false],
   ] as const)('on %j', (text, rejected) => {

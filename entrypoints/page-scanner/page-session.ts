@@ -26,7 +26,9 @@ import type { MentionSummary, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
 import { decodeBase64 } from '@/lib/base64';
 import type { StoredDetector } from '@/lib/detector-store';
-import type { UiApi } from './ui-api';
+import type { UiApi } from '../page-watch/ui-api';
+import { readableFrame } from '@/lib/page/first-look';
+import { recordScan, scanStats, type ScanTiming } from '@/lib/page/scan-stats';
 
 /** A painted mention: a span of page text and the records it refers to. */
 export interface PageMention {
@@ -39,44 +41,6 @@ export interface PageMention {
   ranges: StaticRange[];
 }
 
-/** One scan's cost, for bench/page.ts. */
-export interface ScanTiming {
-  /** full / partial: a decision over the page; skipped: nothing to decide again; claims-index: its one-off parse; claims: one slice of the page-wide claims pass. */
-  kind: 'full' | 'partial' | 'skipped' | 'claims-index' | 'claims';
-  /** performance.now() when the scan began. */
-  at: number;
-  totalMs: number;
-  collectMs: number;
-  detectMs: number;
-  paintMs: number;
-  /** Text nodes walked (all of them for a full scan, only the changed blocks' for a partial one). */
-  walkedNodes: number;
-  pageChars: number;
-  mentions: number;
-}
-
-/** Scan timings of this frame (latest SCAN_STATS_KEPT), and when highlights were first painted. */
-export interface ScanStats {
-  scriptStartMs: number;
-  /** Base64 decoding of the stored detector, then loadDetector(), in the first task. */
-  detectorDecodeMs: number;
-  detectorLoadMs: number;
-  firstScanDoneMs: number;
-  /** Scans since the script started (full, partial and skipped). */
-  scanCount: number;
-  scans: ScanTiming[];
-}
-
-const SCAN_STATS_KEPT = 50;
-
-/**
- * Lives in the content script's isolated world, which page scripts cannot read (unlike
- * `performance.mark`, whose entries every script on the page sees); bench/page.ts reads it over the
- * DevTools protocol.
- */
-export const scanStats: ScanStats = { scriptStartMs: performance.now(), detectorDecodeMs: 0, detectorLoadMs: 0, firstScanDoneMs: -1, scanCount: 0, scans: [] };
-(globalThis as { __stationwatchStats?: ScanStats }).__stationwatchStats = scanStats;
-
 const STYLE_FOR_STATUS: Record<string, HighlightStyle> = {
   reported: 'allegation',
   disputed: 'disputed',
@@ -87,8 +51,6 @@ const STYLE_FOR_STATUS: Record<string, HighlightStyle> = {
 
 const WITHOUT_FRAMES = { includeShadow: true, includeFrames: false } as const;
 const WITH_FRAMES = { includeShadow: true, includeFrames: true } as const;
-/** Frames smaller than this (either side, CSS px) are ads, trackers and widgets, never read. */
-const MIN_READABLE_FRAME_PX = 40;
 /** Work deferred to an idle moment still runs within this long. */
 const IDLE_TIMEOUT_MS = 500;
 /** The page-wide claims pass reads the page in pieces of about this many characters (cut at block ends). */
@@ -169,12 +131,6 @@ export function collectPageText(root: Element | ShadowRoot): TextIndex {
   return index;
 }
 
-function readableFrame(frame: Element): boolean {
-  const check = (frame as Partial<Element>).checkVisibility;
-  if (typeof check === 'function' && !check.call(frame, { visibilityProperty: true })) return false;
-  const box = frame.getBoundingClientRect();
-  return box.width >= MIN_READABLE_FRAME_PX && box.height >= MIN_READABLE_FRAME_PX;
-}
 
 /** First k in [lo, hi) with `test(nodes[k])`, for a predicate that is false then true along the run. */
 function lowerBound(nodes: Text[], lo: number, hi: number, test: (n: Text) => boolean): number {
@@ -558,9 +514,7 @@ export class PageSession {
   }
 
   private record(timing: ScanTiming): void {
-    scanStats.scanCount++;
-    scanStats.scans.push(timing);
-    if (scanStats.scans.length > SCAN_STATS_KEPT) scanStats.scans.shift();
+    recordScan(timing);
   }
 
   private queueClaims(): void {

@@ -1,0 +1,30 @@
+/**
+ * The contract between the always-on content script and the page scanner (text index, detection,
+ * highlights, dynamic rescans), which the background injects only on pages where the first look
+ * found a term. Both run in the extension's isolated world, so the global that joins them is
+ * invisible to the page.
+ */
+import type { PageFindings } from '@/lib/protocol';
+import type { Settings } from '@/lib/settings';
+
+export interface ScannerApi {
+  /** Starts scanning with these settings, or adopts them in the running session (reads the detector itself). */
+  run(settings: Settings): Promise<void>;
+  /** Ends the session and takes its highlights away; `clearReport` also clears the badge. */
+  stop(clearReport: boolean): void;
+  findings(): PageFindings | null;
+  jump(index: number): Promise<boolean>;
+  step(direction: 1 | -1): Promise<void>;
+  openCurrent(): Promise<void>;
+  toggleHighlights(): void;
+}
+
+/** The isolated-world global the scanner script sets. */
+export const SCANNER_GLOBAL = '__stationwatchScanner';
+
+/** Injects the scanner once (through the background) and returns its API. */
+export async function loadScanner(send: () => Promise<unknown>): Promise<ScannerApi | null> {
+  const g = globalThis as Record<string, unknown>;
+  if (!g[SCANNER_GLOBAL]) await send();
+  return (g[SCANNER_GLOBAL] as ScannerApi | undefined) ?? null;
+}

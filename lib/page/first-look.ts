@@ -1,0 +1,108 @@
+/**
+ * The always-on content script's first look at a page: its rendered text, gathered with native calls
+ * only, for the background to check for terms before anything else of Stationwatch loads.
+ *
+ * Why native: a content script runs in a fresh isolated world on every page, so its JavaScript is
+ * cold (interpreted) there. Reading the text with `innerText` is done by the browser from its layout
+ * and costs less than a bare TreeWalker pass; walking nodes or scanning characters in page JS costs
+ * 10–30× that (bench/page-results.md). The exact text index, with visibility checks and offsets
+ * for ranges, is built by the page scanner, which loads only on pages this look lets through.
+ *
+ * The text is a superset for term finding: `innerText` keeps words joined across inline elements,
+ * separates blocks with line breaks, leaves out display:none and visibility:hidden text, scripts and
+ * styles, like the scanner's index. It may hold a little more (aria-hidden text, SVG text). It
+ * misses open shadow roots and same-origin frames, so those are added here: shadow hosts are found
+ * among custom elements (one native XPath query; a built-in element with a shadow root is rare and
+ * is read by the scanner once it loads for another reason).
+ */
+
+/** Frames smaller than this (either side, CSS px) are ads, trackers and widgets, never read. */
+export const MIN_READABLE_FRAME_PX = 40;
+
+/** Elements whose own text is never page prose; their subtrees are not read after mutations either. */
+const SKIPPED = /^(?:script|style|noscript|template|head|title|textarea|select|option|svg|math|canvas|video|audio|object)$/;
+
+/** Whether a same-origin frame is big and visible enough to hold article text. */
+export function readableFrame(frame: Element): boolean {
+  const check = (frame as Partial<Element>).checkVisibility;
+  if (typeof check === 'function' && !check.call(frame, { visibilityProperty: true })) return false;
+  const box = frame.getBoundingClientRect();
+  return box.width >= MIN_READABLE_FRAME_PX && box.height >= MIN_READABLE_FRAME_PX;
+}
+
+/** What a first look gathered: the text, and the open shadow roots it read (to watch them too). */
+export interface FirstLook {
+  text: string;
+  shadowRoots: ShadowRoot[];
+}
+
+/** The rendered text of `doc`, its open shadow roots under custom elements, and its readable same-origin frames. */
+export function firstLookText(doc: Document): FirstLook {
+  const root = doc.body ?? doc.documentElement;
+  if (!root) return { text: '', shadowRoots: [] };
+  const parts: string[] = [renderedText(root)];
+  const shadowRoots: ShadowRoot[] = [];
+  collectShadowRoots(doc, root, shadowRoots);
+  for (const shadow of shadowRoots) parts.push(shadowText(shadow));
+  for (const frame of doc.querySelectorAll('iframe, frame')) {
+    // Size first: touching a frame's document sets up the extension's world in it, which costs
+    // more than reading it (ad-heavy pages carry twenty pixel-sized frames).
+    if (!readableFrame(frame)) continue;
+    let inner: Document | null = null;
+    try {
+      inner = (frame as HTMLIFrameElement).contentDocument;
+    } catch {
+      continue;
+    }
+    if (inner?.body) parts.push(renderedText(inner.body));
+  }
+  return { text: parts.join('\n'), shadowRoots };
+}
+
+/**
+ * The text of nodes a page added or changed, for the look at a mutation batch: elements by their
+ * rendered text, text nodes by their data, one block per node.
+ */
+export function changedText(nodes: Iterable<Node>): string {
+  const parts: string[] = [];
+  for (const node of nodes) {
+    if (!node.isConnected) continue;
+    if (node.nodeType === 3) parts.push((node as Text).data);
+    else if (node.nodeType === 1 && !SKIPPED.test((node as Element).localName)) {
+      parts.push(renderedText(node as Element));
+      const shadows: ShadowRoot[] = [];
+      collectShadowRoots(node.ownerDocument!, node as Element, shadows);
+      for (const s of shadows) parts.push(shadowText(s));
+    }
+  }
+  return parts.join('\n');
+}
+
+function renderedText(el: Element): string {
+  const inner = (el as HTMLElement).innerText;
+  return typeof inner === 'string' ? inner : (el.textContent ?? '');
+}
+
+/** Open shadow roots of custom elements under `scope` (and of the scope itself), nested ones included. */
+function collectShadowRoots(doc: Document, scope: Element, out: ShadowRoot[]): void {
+  if (scope.shadowRoot) out.push(scope.shadowRoot);
+  const hosts = doc.evaluate('.//*[contains(local-name(), "-")]', scope, null, 7 /* ORDERED_NODE_SNAPSHOT_TYPE */, null);
+  for (let i = 0; i < hosts.snapshotLength; i++) {
+    const shadow = (hosts.snapshotItem(i) as Element).shadowRoot;
+    if (shadow) out.push(shadow);
+  }
+  // Shadow trees are small and XPath does not enter them: look inside with a selector.
+  for (let k = 0; k < out.length; k++) {
+    for (const el of out[k]!.querySelectorAll('*')) if (el.shadowRoot && !out.includes(el.shadowRoot)) out.push(el.shadowRoot);
+  }
+}
+
+/** A shadow root has no innerText of its own: read its children one by one. */
+function shadowText(shadow: ShadowRoot): string {
+  const parts: string[] = [];
+  for (const child of shadow.childNodes) {
+    if (child.nodeType === 3) parts.push((child as Text).data);
+    else if (child.nodeType === 1 && !SKIPPED.test((child as Element).localName)) parts.push(renderedText(child as Element));
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,97 @@
+/**
+ * The always-on script's first look: on a page without the story nothing else of Stationwatch loads
+ * and nothing in the page changes; text the look must not miss (open shadow roots, same-origin
+ * frames, text added later) brings the page scanner in.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchWithExtension, pageHighlights, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
+import { IsolatedWorld } from './isolated-world';
+
+let ext: ExtensionBrowser;
+let server: StaticServer;
+
+const MENTION = 'Safeguard Defenders counted Chinese overseas police stations in many countries.';
+const page = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test</title></head><body>${body}</body></html>`;
+
+beforeAll(async () => {
+  server = await serveStatic([]);
+  server.override('/offtopic.html', page('<h1>Allotment news</h1><p>Our tomatoes did well this year; the beans less so.</p>'));
+  server.override(
+    '/shadow-only.html',
+    page(`<h1>Local news</h1><p>Nothing about it out here.</p><story-card></story-card>
+      <script>customElements.define('story-card', class extends HTMLElement {
+        constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<p>${MENTION}</p>'; }
+      });</script>`),
+  );
+  server.override('/frame-inner.html', page(`<p>${MENTION}</p>`));
+  server.override('/frame-only.html', page('<h1>Local news</h1><p>Nothing about it out here.</p><iframe src="/frame-inner.html" width="600" height="300"></iframe>'));
+  server.override(
+    '/late.html',
+    page(`<h1>Live blog</h1><p>Updates follow.</p><script>setTimeout(() => { const p = document.createElement('p'); p.textContent = ${JSON.stringify(MENTION)}; document.body.append(p); }, 1500);</script>`),
+  );
+  ext = await launchWithExtension();
+  await waitForDataset(ext);
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+});
+
+async function open(path: string): Promise<{ tab: Page; world: IsolatedWorld }> {
+  const tab = await ext.context.newPage();
+  const world = await IsolatedWorld.attach(tab, ext.extensionId);
+  await tab.goto(`${server.origin}${path}`);
+  await world.waitForFirstScan();
+  return { tab, world };
+}
+
+const scannerLoaded = (world: IsolatedWorld) => world.evaluate<boolean>('typeof globalThis.__stationwatchScanner === "object"');
+
+async function findings(tab: Page): Promise<{ mentionCount: number; onTopic: boolean } | null> {
+  const tabId = await tabIdOf(ext, tab);
+  return ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`] ?? null, tabId);
+}
+
+describe('first look', () => {
+  it('loads nothing more on a page without the story, and leaves the page untouched', async () => {
+    const { tab, world } = await open('/offtopic.html');
+    const stats = (await world.stats())!;
+    expect(stats.scans.map((s) => [s.kind, s.candidate])).toEqual([['first-look', false]]);
+    expect(await scannerLoaded(world)).toBe(false);
+    expect(await world.evaluate<boolean>('typeof globalThis.__stationwatchUi === "object"')).toBe(false);
+    expect(await pageHighlights(tab)).toEqual({});
+    expect(await tab.evaluate(() => document.querySelectorAll('[data-stationwatch-ui], style, link').length)).toBe(0);
+    await world.detach();
+    await tab.close();
+  });
+
+  it('reads open shadow roots: a mention only there is highlighted', async () => {
+    const { tab, world } = await open('/shadow-only.html');
+    expect(await scannerLoaded(world)).toBe(true);
+    const texts = Object.values(await pageHighlights(tab)).flat();
+    expect(texts).toContain('Safeguard Defenders');
+    await world.detach();
+    await tab.close();
+  });
+
+  it('reads readable same-origin frames: a mention only there reaches the badge', async () => {
+    const { tab, world } = await open('/frame-only.html');
+    expect(await scannerLoaded(world)).toBe(true);
+    await expect.poll(async () => (await findings(tab))?.mentionCount ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await world.detach();
+    await tab.close();
+  });
+
+  it('looks again at text added after load, and then loads the scanner', async () => {
+    const { tab, world } = await open('/late.html');
+    expect(await scannerLoaded(world)).toBe(false);
+    await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
+    expect(await scannerLoaded(world)).toBe(true);
+    const kinds = (await world.stats())!.scans.map((s) => s.kind);
+    expect(kinds.filter((k) => k === 'first-look').length).toBeGreaterThanOrEqual(2);
+    await world.detach();
+    await tab.close();
+  });
+});
