@@ -52,6 +52,8 @@ export const BackgroundRequests = {
   'inject-ui': v.object({}),
   /** Content script: its page's rendered text; is any term in it? (Checked in memory, never stored.) */
   'first-look': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)) }),
+  /** Page scanner: the whole-page decision (mentions, claims, verdict) over its text index's text; checked in memory, never stored. */
+  'detect-page': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)) }),
   /** Content script: load the page scanner into this frame, once the first look found a term. */
   'inject-scanner': v.object({}),
   /** Popup / side panel: findings for a tab. */
@@ -104,6 +106,7 @@ export const MESSAGE_ACCESS: Record<BackgroundRequestName, ReadonlyArray<'conten
   'card-context': ['content', 'extension'],
   'inject-ui': ['content'],
   'first-look': ['content'],
+  'detect-page': ['content'],
   'inject-scanner': ['content'],
   'tab-findings': ['extension'],
   'dataset-info': ['content', 'extension'],
@@ -138,6 +141,7 @@ export interface BackgroundResponses {
   'card-context': import('./dataset/context').CardContext;
   'inject-ui': { ok: true };
   'first-look': { candidate: boolean };
+  'detect-page': import('./match/detector').Detection;
   'inject-scanner': { ok: true };
   'tab-findings': PageFindings | null;
   'dataset-info': DatasetInfo;

@@ -11,12 +11,12 @@ import { compareVersions, verifyFeed, feedSignatureUrl, FEED_MAX_BYTES } from '@
 import { compileDetector } from '@/lib/match/detector-build';
 import { decodeBase64, encodeBase64 } from '@/lib/base64';
 import { DETECTOR_STORAGE_KEY, isStoredDetector, type StoredDetector } from '@/lib/detector-store';
-import { loadDetector, quickReject, type Detector } from '@/lib/match/detector';
+import { detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
 import type { DatasetInfo } from '@/lib/protocol';
 
 const STATUS_KEY = 'datasetStatus';
 
-/** First looks checked by this worker and their time (detector load included); bench/page.ts reads it. */
+/** Pages checked by this worker (first looks and page decisions) and their time, detector load included; bench/page.ts reads it. */
 const firstLookStats = ((globalThis as { __stationwatchFirstLooks?: { count: number; ms: number } }).__stationwatchFirstLooks ??= { count: 0, ms: 0 });
 
 // Only the e2e build (`wxt build --mode e2efeed`) verifies feeds against a key the test run generated;
@@ -109,6 +109,15 @@ export class DatasetService {
     firstLookStats.count++;
     firstLookStats.ms += performance.now() - t0;
     return found;
+  }
+
+  /** The whole-page decision for a page scanner, claims included (the text is only read). */
+  async detectPage(text: string): Promise<Detection> {
+    const t0 = performance.now();
+    const detection = detect(await this.firstLookDetector(), text);
+    firstLookStats.count++;
+    firstLookStats.ms += performance.now() - t0;
+    return detection;
   }
 
   private async firstLookDetector(): Promise<Detector> {

@@ -127,6 +127,7 @@ export default defineBackground(() => {
     'inject-ui': async (_body, sender) => injectInto(sender, '/content-ui.js'),
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
     'first-look': async ({ text }) => ({ candidate: await datasets.anyTermIn(text) }),
+    'detect-page': async ({ text }) => datasets.detectPage(text),
     'tab-findings': async ({ tabId }) => getFindings(tabId),
     'dataset-info': async () => datasets.info(),
     'feed-update-now': async () => {

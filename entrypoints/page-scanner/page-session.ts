@@ -20,7 +20,7 @@ import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type
 import { HIGHLIGHT_NAMES, Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
 import { detect, loadDetector, MAX_CLAIM_SCAN_CHARS, quickReject, spotPageClaims, WEIGHT, type Detection, type Detector } from '@/lib/match/detector';
 import { prepareClaimSpotter, spotClaims, type ClaimIndex, type ClaimSpot } from '@/lib/match/claim-spot';
-import { HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS, SCAN_SLICE_MS } from '@/lib/limits';
+import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS, SCAN_SLICE_MS } from '@/lib/limits';
 import { sendToBackground } from '@/lib/messaging';
 import type { MentionSummary, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
@@ -387,6 +387,8 @@ const newBatch = (): Batch => ({ changed: new Set(), added: 0, removed: [], full
 
 export class PageSession {
   private detector: Detector | null = null;
+  /** start() was called: scans may run. */
+  private started = false;
   private index: TextIndex | null = null;
   private detection: Detection | null = null;
   mentions: PageMention[] = [];
@@ -430,17 +432,12 @@ export class PageSession {
   }
 
   /**
-   * Loads the detector now and scans in an idle moment after: the page has rendered by then, so the
-   * visibility checks find styles computed, and loading and scanning are two short tasks, not one.
+   * Scans in an idle moment: the page has rendered by then, so the visibility checks find styles
+   * computed. The detector itself loads only when a rescan needs it here (see {@link det}).
    */
   start(): void {
     if (this.signal.aborted) return;
-    const t0 = performance.now();
-    const bytes = decodeBase64(this.stored.bytes);
-    const t1 = performance.now();
-    this.detector = loadDetector(bytes);
-    scanStats.detectorDecodeMs = t1 - t0;
-    scanStats.detectorLoadMs = performance.now() - t1;
+    this.started = true;
     const first = () =>
       this.later(() => {
         this.scan();
@@ -453,14 +450,66 @@ export class PageSession {
     else first();
   }
 
-  /** Rescans the whole page and repaints. */
+  /**
+   * The detector for decisions taken in the page (rescans after changes), loaded on first use:
+   * whole-page decisions go to the background, whose detector is warm, while here every page's
+   * JavaScript starts cold.
+   */
+  private get det(): Detector {
+    if (!this.detector) {
+      const t0 = performance.now();
+      const bytes = decodeBase64(this.stored.bytes);
+      const t1 = performance.now();
+      this.detector = loadDetector(bytes);
+      scanStats.detectorDecodeMs = t1 - t0;
+      scanStats.detectorLoadMs = performance.now() - t1;
+    }
+    return this.detector;
+  }
+
+  /** Rescans the whole page: walks it here, has the background decide over its text, and paints. */
   scan(): void {
-    if (!this.detector || this.signal.aborted) return;
+    if (!this.started || this.signal.aborted) return;
     const t0 = performance.now();
     const root = this.doc.body ?? this.doc.documentElement;
-    this.index = collectPageText(root);
-    this.watchNestedTrees(this.index, this.doc);
-    this.decide({ kind: 'full', at: t0, collectMs: performance.now() - t0, walkedNodes: this.index.nodes.length }, null);
+    const index = collectPageText(root);
+    this.index = index;
+    this.watchNestedTrees(index, this.doc);
+    const timing = { kind: 'full' as const, at: t0, collectMs: performance.now() - t0, walkedNodes: index.nodes.length };
+    void this.decideInBackground(index, timing);
+  }
+
+  /**
+   * The whole-page decision, claims included, taken by the background over `index.text` (in memory,
+   * never stored). When the page changed meanwhile, or the background cannot answer, the decision
+   * is taken here over the current index instead.
+   */
+  private async decideInBackground(index: TextIndex, timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>): Promise<void> {
+    let detection: Detection | null = null;
+    if (index.text.length <= FIRST_LOOK_MAX_CHARS) {
+      try {
+        detection = await sendToBackground('detect-page', { text: index.text });
+      } catch {
+        // Restarting or not ready: decide here.
+      }
+    }
+    if (this.signal.aborted) return;
+    const answered = performance.now();
+    if (!detection || this.index !== index) {
+      if (this.index) this.decide({ ...timing, at: performance.now() - timing.collectMs }, null);
+      return;
+    }
+    this.claimsFrom = null;
+    this.detection = detection;
+    this.mentions = this.toMentions(index, detection);
+    if (this.current >= this.mentions.length) this.current = -1;
+    this.paint();
+    const done = performance.now();
+    // The wait for the background is not page work: the timing counts the walk, the mapping and the paint.
+    this.record({ ...timing, totalMs: timing.collectMs + (done - answered), detectMs: 0, paintMs: done - answered, pageChars: index.text.length, mentions: this.mentions.length });
+    if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = done;
+    void this.report();
+    if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
   }
 
   /** Runs `fn` in a task of its own when the page is idle (soon in any case). */
@@ -479,7 +528,7 @@ export class PageSession {
    * its own and the decision follows in the next, so no single task holds both.
    */
   private decide(timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>, hasTerm: boolean | null): void {
-    const det = this.detector!;
+    const det = this.det;
     const index = this.index!;
     const t1 = performance.now();
     // quickReject's "no term at all" is exactly when detect() returns the empty off-topic answer.
@@ -529,7 +578,7 @@ export class PageSession {
   /** One slice (SCAN_SLICE_MS) of the page-wide claims pass; queues the next until the page is read. */
   private claimsSlice(): void {
     const index = this.index;
-    const det = this.detector!;
+    const det = this.det;
     if (!index || !this.detection?.page.onTopic) return;
     const t0 = performance.now();
     const k = this.claimsFrom ? nodeIndex(index, this.claimsFrom) : 0;
@@ -928,7 +977,7 @@ export class PageSession {
   private flush(): void {
     const batch = this.batch;
     this.batch = newBatch();
-    if (!this.detector || this.signal.aborted) return;
+    if (!this.started || this.signal.aborted) return;
     if (withoutHash(location.href) !== withoutHash(this.lastUrl)) {
       // An SPA navigation: a new page as far as the reader is concerned.
       this.lastUrl = location.href;
@@ -957,7 +1006,7 @@ export class PageSession {
     let anyTerm = false;
     for (const { root, sub } of subs) {
       walked += sub.nodes.length;
-      if (!anyTerm && sub.text.trim().length > 0 && !quickReject(this.detector!, sub.text)) anyTerm = true;
+      if (!anyTerm && sub.text.trim().length > 0 && !quickReject(this.det, sub.text)) anyTerm = true;
       this.watchNestedTrees(sub, root);
     }
     const t1 = performance.now();
@@ -978,7 +1027,7 @@ export class PageSession {
     }
     // No term came or went: the findings stand; only offsets after the changes moved.
     this.moveMentions(index);
-    const spotter = this.detector!.spotter;
+    const spotter = this.det.spotter;
     const newText = subs.some(({ sub }) => sub.text.trim().length > 0);
     if (onTopic && newText && spotter) {
       // On a page about the story, new text may state a known claim without naming a term.
@@ -1018,7 +1067,7 @@ export class PageSession {
    * possible; the caller then decides over the whole page.
    */
   private detectInBlocks(index: TextIndex, subs: Reindexed['subs']): boolean {
-    const det = this.detector!;
+    const det = this.det;
     const named = new Set<string>();
     for (const m of this.mentions) if (m.kind === 'topic' || m.kind === 'report') named.add(m.text.replace(/\s+/g, ' '));
     if (named.size === 0 || det.spotter === null) return false;
