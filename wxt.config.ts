@@ -13,13 +13,13 @@ export default defineConfig({
     build: { target: 'es2022' },
   }),
   hooks: {
-    // The always-on content script talks to extension APIs that are promise-based in every browser
-    // we support (chrome.* in MV3, browser.* in Firefox), so it skips webextension-polyfill: in
-    // Chromium the polyfill wraps and copies the whole `chrome` object when the script starts, which
-    // cost 1–3 ms on every page (bench/page.ts profile) and 2.5 KB gzip. Extension pages, the
-    // background and the scripts injected on demand keep it.
+    // The always-on content script and the page scanner talk to extension APIs that are promise-based
+    // in every browser we support (chrome.* in MV3, browser.* in Firefox), so they skip
+    // webextension-polyfill: in Chromium the polyfill wraps and copies the whole `chrome` object when a
+    // script starts, which cost 1-3 ms of every page's work (bench/page.ts profile) and 2.5 KB gzip.
+    // Extension pages, the background and the card UI keep it.
     'vite:build:extendConfig': (entrypoints, config) => {
-      if (!entrypoints.some((e) => e.name === 'page-watch')) return;
+      if (!entrypoints.some((e) => e.name === 'page-watch' || e.name === 'page-scanner')) return;
       const plain = fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
       const alias = config.resolve?.alias;
       if (Array.isArray(alias)) {

@@ -11,6 +11,9 @@
  *   where it loads — script evaluation, the first look, detector load, the scan, painting, the
  *   report); scan: the deciding scan alone (the first look, or the scanner's first full scan:
  *   collect + detect + paint), timed in the isolated world, which page scripts cannot read;
+ * - null ext: the same page's CPU for a null extension (a content script that only reads one storage
+ *   key and stops), measured the same way in a third Chromium: what any content script costs here;
+ *   (work − null)/floor is our share above it;
  * - background: the background worker's time on the page's first looks (it checks the text the
  *   page sent for terms), read from the worker; it runs in the extension's process, not the page's;
  * - floor: a bare TreeWalker pass reading every text node's data, run in a fresh isolated world of
@@ -70,6 +73,10 @@ interface PageResult {
   workMs: number;
   /** The background worker's time on this page's first looks (it checks the text for terms). */
   backgroundMs: number;
+  /** What a content script that does nothing but read one setting costs this page (the null extension). */
+  nullMs: number;
+  /** (work − null) / floor: our share above what any content script costs. */
+  ratioAboveNull: number;
   ratio: number;
   /** Longest stretch of extension work while the page loads (profiler). */
   longestMs: number;
@@ -337,7 +344,7 @@ function step(name: string): void {
   stepAt = Date.now();
 }
 
-async function measure(ext: ExtensionBrowser, bare: Browser, url: string, opts: { markJs: boolean; markSource: string; terms: string[] }): Promise<Omit<PageResult, 'dir' | 'page'>> {
+async function measure(ext: ExtensionBrowser, nullExt: ExtensionBrowser, bare: Browser, url: string, opts: { markJs: boolean; markSource: string; terms: string[] }): Promise<Omit<PageResult, 'dir' | 'page'>> {
   const scriptPrefix = `chrome-extension://${ext.extensionId}/`;
   // With the extension.
   const page = await ext.context.newPage();
@@ -359,6 +366,7 @@ async function measure(ext: ExtensionBrowser, bare: Browser, url: string, opts: 
     await settle(world);
     step('settle');
     const backgroundMs = (await backgroundLooks(ext)) - bgBefore;
+    const nullMs = await nullExtensionCpu(nullExt, url);
     const fl = await floor(page);
     const heapExt = await heapUsed(page);
     const findings = await findingsOf(ext, page);
@@ -405,6 +413,8 @@ async function measure(ext: ExtensionBrowser, bare: Browser, url: string, opts: 
         scanMs: scan.totalMs,
         workMs: cpu.totalMs,
         backgroundMs,
+        nullMs,
+        ratioAboveNull: Math.max(0, cpu.totalMs - nullMs) / Math.max(fl.coldMs, 0.05),
         ratio: cpu.totalMs / Math.max(fl.coldMs, 0.05),
         longestMs: cpu.longestMs,
         longestRescanMs: longestRescan,
@@ -433,12 +443,12 @@ async function measure(ext: ExtensionBrowser, bare: Browser, url: string, opts: 
 const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
 function table(rows: PageResult[]): string {
-  const head = '| page | text nodes | on topic | mentions | floor ms | scan ms | work ms | background ms | work/floor | longest ms | heap KB | burst × | vs bare | rescan ms | longest rescan ms | mark.js ms | × faster |';
+  const head = '| page | text nodes | on topic | mentions | floor ms | scan ms | work ms | background ms | null ext ms | work/floor | (work − null)/floor | longest ms | heap KB | burst × | vs bare | rescan ms | longest rescan ms | mark.js ms | × faster |';
   const sep = '|---|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const lines = rows.map((r) =>
     r.error
       ? `| ${r.page} | error: ${r.error.split('\n')[0]!.slice(0, 80)} |||||||||||||||`
-      : `| ${r.page} | ${r.textNodes} | ${r.onTopic ? 'yes' : ''} | ${r.mentions} | ${f(r.floorMs, 2)} | ${f(r.scanMs)} | ${f(r.workMs)} | ${f(r.backgroundMs, 2)} | ${f(r.ratio)} | ${f(r.longestMs)} | ${f(r.heapKb, 0)} | ${f(r.burstRatio, 2)} | ${f(r.burstVsBare, 2)} | ${f(r.rescanAfterBurstMs)} | ${f(r.longestRescanMs)} | ${f(r.markJsMs, 0)} | ${f(r.fasterThanMarkJs, 0)} |`,
+      : `| ${r.page} | ${r.textNodes} | ${r.onTopic ? 'yes' : ''} | ${r.mentions} | ${f(r.floorMs, 2)} | ${f(r.scanMs)} | ${f(r.workMs)} | ${f(r.backgroundMs, 2)} | ${f(r.nullMs)} | ${f(r.ratio)} | ${f(r.ratioAboveNull)} | ${f(r.longestMs)} | ${f(r.heapKb, 0)} | ${f(r.burstRatio, 2)} | ${f(r.burstVsBare, 2)} | ${f(r.rescanAfterBurstMs)} | ${f(r.longestRescanMs)} | ${f(r.markJsMs, 0)} | ${f(r.fasterThanMarkJs, 0)} |`,
   );
   return [head, sep, ...lines].join('\n');
 }
@@ -456,6 +466,7 @@ function summary(label: string, rows: PageResult[], ratioTarget: number | null):
     `${label}: ${ok.length} pages (${rows.length - ok.length} failed to load), ${ok.filter((r) => r.onTopic).length} on topic`,
     `  median floor ${f(m('floorMs'), 2)} ms, scan ${f(m('scanMs'))} ms, work ${f(m('workMs'))} ms, background ${f(m('backgroundMs'), 2)} ms`,
     `  median work/floor ${f(m('ratio'))}${ratioTarget === null ? '' : ` (target ≤ ${ratioTarget}: ${verdict(m('ratio') <= ratioTarget)})`}; median scan/floor ${f(median(ok.map((r) => r.scanMs / Math.max(r.floorMs, 0.05))))}`,
+    `  null extension (a content script that only reads one setting): median ${f(m('nullMs'))} ms, ${f(median(ok.map((r) => r.nullMs / Math.max(r.floorMs, 0.05))))}× the floor; median (work − null)/floor ${f(m('ratioAboveNull'))}`,
     `  longest extension task while loading ${f(maxLongest)} ms on ${worst.page} (target ≤ ${TARGET.longestTaskMs} on every page: ${verdict(maxLongest <= TARGET.longestTaskMs)}); pages over: ${ok.filter((r) => r.longestMs > TARGET.longestTaskMs).length}; median ${f(m('longestMs'))} ms`,
     `  longest rescan after the bursts ${f(maxRescan)} ms on ${worstRescan.page} (${verdict(maxRescan <= TARGET.longestTaskMs)}); pages over: ${ok.filter((r) => r.longestRescanMs > TARGET.longestTaskMs).length}; median ${f(m('longestRescanMs'))} ms`,
     `  median heap added ${f(m('heapKb'), 0)} KB`,
@@ -467,16 +478,62 @@ function summary(label: string, rows: PageResult[], ratioTarget: number | null):
   return lines;
 }
 
+/**
+ * The baseline of any extension with a content script, built for the run: a content script that
+ * starts, reads one storage key (as ours reads its settings) and says it is done, nothing else.
+ * What it costs a page is the part of our work no content script can avoid in this browser.
+ */
+const NULL_CONTENT_SCRIPT = `chrome.storage.local.get('settings').then(() => {
+  globalThis.__stationwatchStats = { scriptStartMs: 0, detectorDecodeMs: 0, detectorLoadMs: 0, firstScanDoneMs: performance.now(), scanCount: 1, scans: [] };
+});`;
+
+function writeNullExtension(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stationwatch-bench-null-'));
+  const manifest = {
+    manifest_version: 3,
+    name: 'null content script',
+    version: '1.0',
+    permissions: ['storage'],
+    background: { service_worker: 'background.js' },
+    content_scripts: [{ matches: ['http://*/*'], js: ['null.js'], run_at: 'document_idle' }],
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'background.js'), '');
+  writeFileSync(join(dir, 'null.js'), NULL_CONTENT_SCRIPT);
+  return dir;
+}
+
+/** CPU the null extension's content script costs on `url` (same profile rules as ours). */
+async function nullExtensionCpu(ext: ExtensionBrowser, url: string): Promise<number> {
+  const page = await ext.context.newPage();
+  const world = await IsolatedWorld.attach(page, ext.extensionId);
+  try {
+    await world.cdp.send('Profiler.enable');
+    await world.cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+    await world.cdp.send('Profiler.start');
+    await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+    await world.waitForFirstScan(20_000);
+    const { profile } = (await world.cdp.send('Profiler.stop')) as { profile: Profile };
+    return extensionCpu(profile, `chrome-extension://${ext.extensionId}/`).totalMs;
+  } finally {
+    await world.detach();
+    await page.close();
+  }
+}
+
 /** The extension browser, relaunched when a page takes it down (a crash must not end the run). */
 class ExtensionHost {
   ext: ExtensionBrowser | null = null;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly hasDataset = true,
+  ) {}
 
   async get(): Promise<ExtensionBrowser> {
     if (this.ext) return this.ext;
     const ext = await launchWithExtension(this.dir);
-    await waitForDataset(ext);
+    if (this.hasDataset) await waitForDataset(ext);
     // Offline: whatever a saved page asks of other hosts fails fast instead of hanging.
     await ext.context.route((u) => u.protocol.startsWith('http') && u.hostname !== '127.0.0.1', (route) => route.abort());
     this.ext = ext;
@@ -502,6 +559,8 @@ async function main(): Promise<void> {
   const markSource = readFileSync(resolve(ROOT, 'node_modules/mark.js/dist/mark.min.js'), 'utf8');
 
   const host = new ExtensionHost(copy);
+  const nullDir = writeNullExtension();
+  const nullHost = new ExtensionHost(nullDir, false);
   const launchBare = () => chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'] });
   let bare = await launchBare();
   const results: PageResult[] = [];
@@ -516,13 +575,14 @@ async function main(): Promise<void> {
           const url = `${server.origin}/${rel.split('/').map(encodeURIComponent).join('/')}`;
           let row: PageResult;
           try {
-            row = { dir: set.label, page: rel, ...(await measure(await host.get(), bare, url, { markJs: withMarkJs, markSource, terms })) };
+            row = { dir: set.label, page: rel, ...(await measure(await host.get(), await nullHost.get(), bare, url, { markJs: withMarkJs, markSource, terms })) };
           } catch (error) {
             const message = (error as Error).message;
             row = { dir: set.label, page: rel, error: message } as PageResult;
             // A crashed page can take the browser context with it: start a fresh one for the next page.
             if (/crash|closed/i.test(message)) {
               await host.reset();
+              await nullHost.reset();
               await bare.close().catch(() => undefined);
               bare = await launchBare();
             }
@@ -543,8 +603,10 @@ async function main(): Promise<void> {
     }
   } finally {
     await host.reset();
+    await nullHost.reset();
     await bare.close();
     rmSync(copy, { recursive: true, force: true });
+    rmSync(nullDir, { recursive: true, force: true });
   }
   lines.push(`content script: ${gz} bytes gzip (budget ${CONTENT_SCRIPT_GZIP_BUDGET_BYTES}: ${gz <= CONTENT_SCRIPT_GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'})`);
   process.stdout.write(`${lines.join('\n')}\n`);

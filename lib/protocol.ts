@@ -50,8 +50,12 @@ export const BackgroundRequests = {
   'card-context': v.object({ ids: v.pipe(v.array(RecordId), v.minLength(1), v.maxLength(MAX_CARD_RECORD_IDS)) }),
   /** Content script: load the card UI into this frame, only once there is something to show. */
   'inject-ui': v.object({}),
-  /** Content script: its page's rendered text; is any term in it? (Checked in memory, never stored.) */
-  'first-look': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)) }),
+  /**
+   * Content script: its page's rendered text; is any term in it? (Checked in memory, never stored.)
+   * `whole` says the text is the whole page (not only text added since): a page without terms is
+   * then reported as "nothing found" for the badge and popup.
+   */
+  'first-look': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)), whole: v.boolean(), discreet: v.boolean() }),
   /** Page scanner: the whole-page decision (mentions, claims, verdict) over its text index's text; checked in memory, never stored. */
   'detect-page': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)) }),
   /** Content script: load the page scanner into this frame, once the first look found a term. */

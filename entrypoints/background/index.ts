@@ -126,7 +126,24 @@ export default defineBackground(() => {
     },
     'inject-ui': async (_body, sender) => injectInto(sender, '/content-ui.js'),
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
-    'first-look': async ({ text }) => ({ candidate: await datasets.anyTermIn(text) }),
+    'first-look': async ({ text, whole, discreet }, sender) => {
+      const candidate = await datasets.anyTermIn(text);
+      if (!candidate && whole && sender.frameId === 0 && sender.tab?.id !== undefined) {
+        await setFindings(sender.tab.id, {
+          url: (sender.url ?? '').slice(0, 8192),
+          title: (sender.tab.title ?? '').slice(0, 500),
+          onTopic: false,
+          score: 0,
+          reasons: [],
+          mentionCount: 0,
+          stationIds: [],
+          claimIds: [],
+          mentions: [],
+          discreet,
+        });
+      }
+      return { candidate };
+    },
     'detect-page': async ({ text }) => datasets.detectPage(text),
     'tab-findings': async ({ tabId }) => getFindings(tabId),
     'dataset-info': async () => datasets.info(),

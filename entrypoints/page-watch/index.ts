@@ -55,12 +55,12 @@ export default defineUnlistedScript(() => {
   };
 
   /** Asks the background whether `text` holds a term; true loads the scanner. */
-  const look = async (text: string, at: number): Promise<boolean> => {
+  const look = async (text: string, at: number, whole: boolean): Promise<boolean> => {
     const collectMs = performance.now() - at;
     let candidate = text.length > FIRST_LOOK_MAX_CHARS;
-    if (!candidate && text.trim()) {
+    if (!candidate && (whole || text.trim())) {
       try {
-        candidate = (await sendToBackground('first-look', { text })).candidate;
+        candidate = (await sendToBackground('first-look', { text, whole: whole && isTop, discreet: settings?.discreet ?? false })).candidate;
       } catch {
         // The background is restarting or the dataset is not installed yet: the storage change
         // that publishes the detector starts a new look.
@@ -73,7 +73,7 @@ export default defineUnlistedScript(() => {
   const lookAtPage = async () => {
     const at = performance.now();
     const { text, shadowRoots } = firstLookText(document);
-    if (await look(text, at)) return scan();
+    if (await look(text, at, true)) return scan();
     if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = performance.now();
     watch(shadowRoots);
   };
@@ -98,7 +98,7 @@ export default defineUnlistedScript(() => {
         return;
       }
       const at = performance.now();
-      void look(changedText(nodes), at).then((candidate) => {
+      void look(changedText(nodes), at, false).then((candidate) => {
         if (candidate && !life.signal.aborted) return scan();
       });
     };
