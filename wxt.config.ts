@@ -20,6 +20,18 @@ export default defineConfig({
     // Extension pages, the background and the card UI keep it.
     'vite:build:extendConfig': (entrypoints, config) => {
       if (!entrypoints.some((e) => e.name === 'page-watch' || e.name === 'page-scanner')) return;
+      // V8's explicit compile hint: compile every function with the script instead of one by one
+      // on first call (each lazy compile re-parses the function).
+      config.plugins = [
+        ...(config.plugins ?? []),
+        {
+          name: 'stationwatch-compile-hints',
+          enforce: 'post',
+          generateBundle(_options, bundle) {
+            for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk') chunk.code = `//# allFunctionsCalledOnLoad\n${chunk.code}`;
+          },
+        },
+      ];
       const plain = fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
       const alias = config.resolve?.alias;
       if (Array.isArray(alias)) {

@@ -39,7 +39,8 @@ export const DEFAULT_SETTINGS: Settings = {
  * rest. Hand-written (no valibot) because the always-on content script calls it on every page.
  */
 export function readSettings(stored: unknown): Settings {
-  const out = structuredClone(DEFAULT_SETTINGS);
+  // A plain copy, not structuredClone: this runs first thing on every page, where each native call counts.
+  const out: Settings = { ...DEFAULT_SETTINGS, disabledSites: [], author: { ...DEFAULT_SETTINGS.author } };
   if (!stored || typeof stored !== 'object') return out;
   const s = stored as Record<string, unknown>;
   const str = (x: unknown, max: number) => typeof x === 'string' && x.length <= max;
