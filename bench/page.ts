@@ -444,7 +444,7 @@ const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '
 
 function table(rows: PageResult[]): string {
   const head = '| page | text nodes | on topic | mentions | floor ms | scan ms | work ms | background ms | null ext ms | work/floor | (work − null)/floor | longest ms | heap KB | burst × | vs bare | rescan ms | longest rescan ms | mark.js ms | × faster |';
-  const sep = '|---|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const sep = `|---|---:|:-:|${'---:|'.repeat(head.split('|').length - 5)}`;
   const lines = rows.map((r) =>
     r.error
       ? `| ${r.page} | error: ${r.error.split('\n')[0]!.slice(0, 80)} |||||||||||||||`

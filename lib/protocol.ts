@@ -42,6 +42,11 @@ export const PageFindingsSchema = v.object({
 });
 export type PageFindings = v.InferOutput<typeof PageFindingsSchema>;
 
+/** What a frame reports when nothing of the story is on it (also before the page scanner loads). */
+export function nothingFound(url: string, title: string, discreet: boolean): PageFindings {
+  return { url: url.slice(0, 8192), title: title.slice(0, 500), onTopic: false, score: 0, reasons: [], mentionCount: 0, stationIds: [], claimIds: [], mentions: [], discreet };
+}
+
 /** Requests to the background: name → [request schema, response type]. */
 export const BackgroundRequests = {
   /** Content script: what it found on its page (badge, popup, side panel). */

@@ -1,7 +1,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { StationwatchDb } from '@/lib/db';
-import { validateBackgroundRequest, type BackgroundRequest, type BackgroundRequestName, type PageFindings, type Reply, type TabCommandName } from '@/lib/protocol';
+import { nothingFound, validateBackgroundRequest, type BackgroundRequest, type BackgroundRequestName, type PageFindings, type Reply, type TabCommandName } from '@/lib/protocol';
 import { contextFor } from '@/lib/dataset/context';
 import { readSettings } from '@/lib/settings';
 import { SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
@@ -129,18 +129,7 @@ export default defineBackground(() => {
     'first-look': async ({ text, whole, discreet }, sender) => {
       const candidate = await datasets.anyTermIn(text);
       if (!candidate && whole && sender.frameId === 0 && sender.tab?.id !== undefined) {
-        await setFindings(sender.tab.id, {
-          url: (sender.url ?? '').slice(0, 8192),
-          title: (sender.tab.title ?? '').slice(0, 500),
-          onTopic: false,
-          score: 0,
-          reasons: [],
-          mentionCount: 0,
-          stationIds: [],
-          claimIds: [],
-          mentions: [],
-          discreet,
-        });
+        await setFindings(sender.tab.id, nothingFound(sender.url ?? '', sender.tab.title ?? '', discreet));
       }
       return { candidate };
     },

@@ -17,7 +17,7 @@
  * (Navigation API, popstate, hashchange, and a URL check on every batch) rescan the whole page.
  * */
 import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
-import { HIGHLIGHT_NAMES, Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
+import { Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
 import { detect, loadDetector, MAX_CLAIM_SCAN_CHARS, quickReject, spotPageClaims, WEIGHT, type Detection, type Detector } from '@/lib/match/detector';
 import { prepareClaimSpotter, spotClaims, type ClaimIndex, type ClaimSpot } from '@/lib/match/claim-spot';
 import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS, SCAN_SLICE_MS } from '@/lib/limits';
@@ -393,7 +393,8 @@ export class PageSession {
   private detection: Detection | null = null;
   mentions: PageMention[] = [];
   private current = -1;
-  private readonly highlighter: Highlighter;
+  /** One per document painted in: the page, and same-origin frames (each has its own registry). */
+  private readonly highlighters = new Map<Document, Highlighter>();
   private highlightsOn: boolean;
   private readonly life = new AbortController();
   private readonly observer: MutationObserver;
@@ -420,7 +421,6 @@ export class PageSession {
     private readonly stored: StoredDetector,
     signal: AbortSignal,
   ) {
-    this.highlighter = new Highlighter(doc);
     this.highlightsOn = settings.highlights;
     this.observer = new MutationObserver((records) => this.onMutations(records));
     if (signal.aborted) this.life.abort();
@@ -652,24 +652,41 @@ export class PageSession {
     return 'allegation';
   }
 
+  private highlighterFor(doc: Document): Highlighter {
+    let h = this.highlighters.get(doc);
+    if (!h) this.highlighters.set(doc, (h = new Highlighter(doc)));
+    return h;
+  }
+
+  /** Sets one style in every document, each getting the ranges that lie in it. */
+  private setStyle(style: HighlightStyle, ranges: readonly StaticRange[]): void {
+    const byDoc = groupByDocument(ranges, this.doc);
+    for (const doc of this.highlighters.keys()) if (!byDoc.has(doc)) byDoc.set(doc, []);
+    for (const [doc, list] of byDoc) this.highlighterFor(doc).set(style, list);
+  }
+
+  private clearHighlights(): void {
+    for (const h of this.highlighters.values()) h.clear();
+  }
+
   private paint(): void {
     if (this.signal.aborted || this.settings.discreet || !this.highlightsOn || !highlightsSupported()) {
-      this.highlighter.clear();
+      this.clearHighlights();
       return;
     }
     if (this.mentions.length === 0) {
-      // Nothing to show: take our mention styles out of the page's registry, and our stylesheet too
+      // Nothing to show: take our mention styles out of each registry, and our stylesheet too
       // unless the reader's annotations (painted by the card UI) still use it.
-      for (const style of MENTION_STYLES) this.highlighter.set(style, []);
-      if (!CSS.highlights.has(HIGHLIGHT_NAMES.annotation)) this.highlighter.clear();
+      for (const h of this.highlighters.values()) {
+        for (const style of MENTION_STYLES) h.set(style, []);
+        if (!h.has('annotation')) h.clear();
+      }
       return;
     }
-    const byStyle: Partial<Record<HighlightStyle, StaticRange[]>> = {
-      allegation: [], confirmed: [], denied: [], disputed: [], claim: [],
-    };
-    for (const m of this.mentions) (byStyle[m.style] ??= []).push(...m.ranges);
-    this.highlighter.paint(byStyle);
-    this.highlighter.set('current', this.current >= 0 ? (this.mentions[this.current]?.ranges ?? []) : []);
+    const byStyle = new Map<HighlightStyle, StaticRange[]>((['allegation', 'confirmed', 'denied', 'disputed', 'claim'] as const).map((style) => [style, []]));
+    for (const m of this.mentions) byStyle.get(m.style)!.push(...m.ranges);
+    for (const [style, ranges] of byStyle) this.setStyle(style, ranges);
+    this.setStyle('current', this.current >= 0 ? (this.mentions[this.current]?.ranges ?? []) : []);
   }
 
   /** What this frame found, in the protocol's shape. */
@@ -740,8 +757,8 @@ export class PageSession {
     this.paint();
     this.scrollTo(index);
     if (!this.settings.discreet && this.highlightsOn) {
-      this.highlighter.set('flash', this.mentions[index].ranges);
-      setTimeout(() => !this.signal.aborted && this.highlighter.set('flash', []), 1200);
+      this.setStyle('flash', this.mentions[index].ranges);
+      setTimeout(() => !this.signal.aborted && this.setStyle('flash', []), 1200);
     }
     return true;
   }
@@ -1133,7 +1150,7 @@ export class PageSession {
     this.observer.disconnect();
     if (this.rescanTimer !== null) clearTimeout(this.rescanTimer);
     this.rescanTimer = null;
-    this.highlighter.clear();
+    this.clearHighlights();
     void this.uiPromise?.then((ui) => ui?.destroy());
     this.uiPromise = null;
     this.mentions = [];
@@ -1150,6 +1167,18 @@ function nodeAt(index: TextIndex, at: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** Ranges by the document they lie in (frames have registries of their own); `top` always has an entry. */
+function groupByDocument(ranges: readonly StaticRange[], top: Document): Map<Document, StaticRange[]> {
+  const out = new Map<Document, StaticRange[]>([[top, []]]);
+  for (const r of ranges) {
+    const doc = r.startContainer.ownerDocument ?? top;
+    const list = out.get(doc);
+    if (list) list.push(r);
+    else out.set(doc, [r]);
+  }
+  return out;
 }
 
 /** A URL without its fragment: in-page anchors are not navigations. */

@@ -13,7 +13,7 @@
  */
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { validateTabCommand, type PageFindings, type Reply } from '@/lib/protocol';
+import { nothingFound, validateTabCommand, type Reply } from '@/lib/protocol';
 import { isSiteDisabled, readSettings } from '@/lib/settings';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToBackground } from '@/lib/messaging';
@@ -154,19 +154,8 @@ export default defineUnlistedScript(() => {
     }
   };
 
-  /** What this frame reports before (or without) the scanner: nothing found. */
-  const nothingFound = (): PageFindings => ({
-    url: location.href.slice(0, 8192),
-    title: document.title.slice(0, 500),
-    onTopic: false,
-    score: 0,
-    reasons: [],
-    mentionCount: 0,
-    stationIds: [],
-    claimIds: [],
-    mentions: [],
-    discreet: settings?.discreet ?? false,
-  });
+  /** What this frame reports before (or without) the scanner. */
+  const none = () => nothingFound(location.href, document.title, settings?.discreet ?? false);
 
   browser.runtime.onMessage.addListener((raw: unknown, sender: { id?: string }, sendResponse: (reply: Reply<unknown>) => void) => {
     if (sender.id !== browser.runtime.id) return undefined;
@@ -176,7 +165,7 @@ export default defineUnlistedScript(() => {
     void (async (): Promise<Reply<unknown>> => {
       switch (command.name) {
         case 'get-findings':
-          return { ok: true, data: runs() ? (scanner?.findings() ?? nothingFound()) : null };
+          return { ok: true, data: runs() ? (scanner?.findings() ?? none()) : null };
         case 'jump':
           return { ok: true, data: (await scanner?.jump((command.body as { index: number }).index)) ?? false };
         case 'next-mention':
@@ -193,7 +182,7 @@ export default defineUnlistedScript(() => {
           return { ok: true, data: null };
         case 'settings-changed':
           await start();
-          return { ok: true, data: runs() ? (scanner?.findings() ?? nothingFound()) : null };
+          return { ok: true, data: runs() ? (scanner?.findings() ?? none()) : null };
         case 'annotate-selection':
           (await ui())?.annotateSelection(true);
           return { ok: true, data: null };

@@ -6,6 +6,7 @@
  */
 import type { PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
+import { injectedApi } from './ui-api';
 
 export interface ScannerApi {
   /** Starts scanning with these settings, or adopts them in the running session (reads the detector itself). */
@@ -23,8 +24,4 @@ export interface ScannerApi {
 export const SCANNER_GLOBAL = '__stationwatchScanner';
 
 /** Injects the scanner once (through the background) and returns its API. */
-export async function loadScanner(send: () => Promise<unknown>): Promise<ScannerApi | null> {
-  const g = globalThis as Record<string, unknown>;
-  if (!g[SCANNER_GLOBAL]) await send();
-  return (g[SCANNER_GLOBAL] as ScannerApi | undefined) ?? null;
-}
+export const loadScanner = (send: () => Promise<unknown>): Promise<ScannerApi | null> => injectedApi<ScannerApi>(SCANNER_GLOBAL, send);

@@ -34,9 +34,15 @@ export interface UiApi {
 /** The isolated-world global the UI script sets. */
 export const UI_GLOBAL = '__stationwatchUi';
 
-/** Injects the UI script once (through the background) and returns its API. */
-export async function loadUi(send: () => Promise<unknown>): Promise<UiApi | null> {
+/**
+ * Injects a script once (through the background, `send`) and returns the API it sets on the
+ * isolated world's global `name`: the card UI, the page scanner.
+ */
+export async function injectedApi<T>(name: string, send: () => Promise<unknown>): Promise<T | null> {
   const g = globalThis as Record<string, unknown>;
-  if (!g[UI_GLOBAL]) await send();
-  return (g[UI_GLOBAL] as UiApi | undefined) ?? null;
+  if (!g[name]) await send();
+  return (g[name] as T | undefined) ?? null;
 }
+
+/** Injects the UI script once and returns its API. */
+export const loadUi = (send: () => Promise<unknown>): Promise<UiApi | null> => injectedApi<UiApi>(UI_GLOBAL, send);

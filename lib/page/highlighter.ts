@@ -50,16 +50,32 @@ function isDarkPage(doc: Document): boolean {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 110;
 }
 
-/** Owns this page's highlight registry entries and stylesheet; `clear()` leaves no trace. */
+type HighlightWindow = Window & { CSS: typeof CSS; Highlight: typeof Highlight };
+
+/**
+ * Owns one document's highlight registry entries and stylesheet; `clear()` leaves no trace. Each
+ * document (the page, a same-origin frame) has a registry of its own.
+ */
 export class Highlighter {
   private sheet: CSSStyleSheet | null = null;
   private readonly highlights = new Map<HighlightStyle, Highlight>();
 
   constructor(private readonly doc: Document) {}
 
+  /** The document's window: its registry and Highlight constructor (the top window's do not paint in a frame). */
+  private get view(): HighlightWindow | null {
+    const view = (this.doc.defaultView ?? null) as HighlightWindow | null;
+    return view && view.CSS && 'highlights' in view.CSS && typeof view.Highlight === 'function' ? view : null;
+  }
+
+  /** Whether the document's registry holds `style` (painted by anyone, e.g. the card UI's annotations). */
+  has(style: HighlightStyle): boolean {
+    return this.view?.CSS.highlights.has(HIGHLIGHT_NAMES[style]) ?? false;
+  }
+
   /** Replaces everything painted with the given ranges per style. */
   paint(rangesByStyle: Partial<Record<HighlightStyle, AbstractRange[]>>): void {
-    if (!highlightsSupported()) return;
+    if (!this.view) return;
     this.ensureSheet();
     for (const [style, ranges] of Object.entries(rangesByStyle) as [HighlightStyle, AbstractRange[]][]) {
       this.set(style, ranges);
@@ -68,24 +84,26 @@ export class Highlighter {
 
   /** Sets one style's ranges (empty removes the entry). */
   set(style: HighlightStyle, ranges: AbstractRange[]): void {
-    if (!highlightsSupported()) return;
+    const view = this.view;
+    if (!view) return;
     const name = HIGHLIGHT_NAMES[style];
     if (ranges.length === 0) {
-      CSS.highlights.delete(name);
+      view.CSS.highlights.delete(name);
       this.highlights.delete(style);
       return;
     }
     this.ensureSheet();
-    const highlight = new Highlight(...ranges);
+    const highlight = new view.Highlight(...ranges);
     // Current mention and flash draw above the others.
     highlight.priority = style === 'current' || style === 'flash' ? 2 : style === 'annotation' ? 1 : 0;
-    CSS.highlights.set(name, highlight);
+    view.CSS.highlights.set(name, highlight);
     this.highlights.set(style, highlight);
   }
 
   /** Removes every registry entry and our stylesheet. */
   clear(): void {
-    if (highlightsSupported()) for (const name of Object.values(HIGHLIGHT_NAMES)) CSS.highlights.delete(name);
+    const view = this.view;
+    if (view) for (const name of Object.values(HIGHLIGHT_NAMES)) view.CSS.highlights.delete(name);
     this.highlights.clear();
     if (this.sheet) {
       this.doc.adoptedStyleSheets = this.doc.adoptedStyleSheets.filter((s) => s !== this.sheet);

@@ -195,7 +195,7 @@ describe('single-page app navigation', () => {
 });
 
 describe('nested trees', () => {
-  it('finds mentions in an open shadow root and a same-origin iframe (not in hidden or pixel frames), and highlights the shadow ones in place', async () => {
+  it('finds mentions in an open shadow root and a same-origin iframe (not in hidden or pixel frames), and highlights both in place', async () => {
     const { page, world } = await open('/shadow-iframe/index.html');
     await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['110 Overseas', 'Safeguard Defenders']));
     const tabId = await tabIdOf(ext, page);
@@ -205,6 +205,20 @@ describe('nested trees', () => {
         return (f?.mentions ?? []).map((m: { text: string }) => m.text);
       })
       .toEqual(expect.arrayContaining(['110 Overseas', 'Safeguard Defenders', 'Patrol and Persuade']));
+    // The frame's mentions are painted in the frame's own highlight registry.
+    const frame = page.frames().find((f) => f.url().endsWith('/shadow-iframe/frame.html'))!;
+    const frameHighlights = () =>
+      frame.evaluate(() =>
+        [...CSS.highlights]
+          .filter(([name]) => name.startsWith('stationwatch-'))
+          .flatMap(([, h]) => [...h].map((r) => {
+            const range = document.createRange();
+            range.setStart(r.startContainer, r.startOffset);
+            range.setEnd(r.endContainer, r.endOffset);
+            return range.toString();
+          })),
+      );
+    await expect.poll(frameHighlights, { timeout: 10_000 }).toContain('Patrol and Persuade');
     // The library text on the page itself is not a mention, nor is text in a hidden or pixel-sized frame.
     expect((await highlighted(page)).some((t) => /library|Quay Road/.test(t))).toBe(false);
     const reported = await ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`], tabId);
