@@ -13,6 +13,7 @@
 import type { Dataset } from '../dataset/schema';
 import { matchClaims, type ClaimIndex, type ClaimMatch, type TextLang } from '../match/claim-match';
 import { createPostReader, PostReadError, type PostFormat, type PostReader, type PostRow } from './read-posts';
+import { withoutLoneSurrogates } from '../well-formed';
 
 /** Most posts in one batch; the reader refuses the file past this many. */
 export const BATCH_MAX_ROWS = 100_000;
@@ -324,7 +325,7 @@ export function previewPosts(head: string, format: PostFormat, complete: boolean
       try {
         value = JSON.parse(line);
       } catch (error) {
-        throw new PostReadError(i + 1, `not valid JSON (${(error as Error).message})`);
+        throw new PostReadError(i + 1, `not valid JSON (${withoutLoneSurrogates((error as Error).message)})`);
       }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PostReadError(i + 1, 'expected a JSON object per line');
       for (const [key, v] of Object.entries(value)) {

@@ -9,6 +9,8 @@
  * names it, so a user can open the file at that line.
  */
 
+import { withoutLoneSurrogates } from '../well-formed';
+
 /** Input formats. */
 export type PostFormat = 'text' | 'csv' | 'jsonl';
 
@@ -133,7 +135,7 @@ function lineReader(opts: PostReaderOptions): PostReader {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new PostReadError(lineNo, `not valid JSON (${clip((error as Error).message, MAX_PARSER_MESSAGE_CHARS)})`);
+      throw new PostReadError(lineNo, `not valid JSON (${clip(withoutLoneSurrogates((error as Error).message), MAX_PARSER_MESSAGE_CHARS)})`);
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new PostReadError(lineNo, 'expected a JSON object per line');

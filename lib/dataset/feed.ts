@@ -13,6 +13,7 @@
 import { checkIntegrity } from './integrity';
 import { DATASET_SCHEMA_VERSION, DatasetError, parseDataset, type Dataset } from './schema';
 import { FEED_KEY_ID, FEED_PUBLIC_KEY_SPKI } from './feed-keys';
+import { withoutLoneSurrogates } from '../well-formed';
 
 /** Largest feed body accepted (bytes); bigger bodies are rejected before any parsing. */
 export const FEED_MAX_BYTES = 5 * 1024 * 1024;
@@ -388,7 +389,7 @@ function listProblems(problems: readonly string[]): string {
 }
 
 function errorText(error: unknown): string {
-  return truncate(error instanceof Error ? error.message : String(error), 200);
+  return truncate(withoutLoneSurrogates(error instanceof Error ? error.message : String(error)), 200);
 }
 
 /** Shortens text for a message without splitting a surrogate pair (which would show as a broken character). */

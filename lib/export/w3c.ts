@@ -27,6 +27,7 @@ import {
   type RangeHint,
 } from '../annotation/model';
 import * as v from 'valibot';
+import { withoutLoneSurrogates } from '../well-formed';
 
 export const ANNO_CONTEXT = 'http://www.w3.org/ns/anno.jsonld';
 /** Namespace of our extension terms (compact IRIs `sw:…`). */
@@ -202,7 +203,7 @@ function collectItems(input: unknown): { ok: true; items: unknown[] } | { ok: fa
       data = JSON.parse(text);
     } catch (error) {
       const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-      if (lines.length < 2) return { ok: false, errors: [`not JSON: ${(error as Error).message}`] };
+      if (lines.length < 2) return { ok: false, errors: [`not JSON: ${withoutLoneSurrogates((error as Error).message)}`] };
       const parsed: unknown[] = [];
       for (const [i, line] of lines.entries()) {
         try {
