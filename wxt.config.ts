@@ -69,7 +69,9 @@ export default defineConfig({
     ],
     // The content script already reads every page; these let the background inject the card UI
     // into a page only once it has something to show, and fetch a feed the user configured.
-    host_permissions: ['http://*/*', 'https://*/*'],
+    // file:///* as well: the content script runs on local pages (where the browser allows it), and
+    // the page scanner is injected there like anywhere else.
+    host_permissions: ['http://*/*', 'https://*/*', 'file:///*'],
     // The always-on script, declared here rather than through WXT's content-script wrapper (see
     // entrypoints/page-watch/index.ts for why).
     content_scripts: [{ matches: PAGE_WATCH_MATCHES, js: ['page-watch.js'], run_at: 'document_idle' }],

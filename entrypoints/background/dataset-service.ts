@@ -32,12 +32,14 @@ export class DatasetService {
   private current: { dataset: Dataset; meta: DatasetMetaRow; index: DatasetIndex } | null = null;
   private ready: Promise<void> | null = null;
   /** The published detector, loaded here for content scripts' first looks (by dataset version). */
-  private loaded: { version: string; detector: Detector } | null = null;
+  private loaded: { generation: number; detector: Promise<Detector> } | null = null;
+  /** Bumped when the published detector changes, so a load begun before the change is not kept. */
+  private detectorGeneration = 0;
 
   constructor(readonly db: StationwatchDb) {
     // A newly published detector (dataset update) replaces the loaded one at the next look.
     browser.storage.onChanged.addListener((changes, area) => {
-      if (area === 'local' && DETECTOR_STORAGE_KEY in changes) this.loaded = null;
+      if (area === 'local' && DETECTOR_STORAGE_KEY in changes) this.detectorGeneration++;
     });
   }
 
@@ -120,17 +122,27 @@ export class DatasetService {
     return detection;
   }
 
-  private async firstLookDetector(): Promise<Detector> {
-    if (this.loaded) return this.loaded.detector;
+  /** The published detector, loaded once per worker; a newer one (dataset update) replaces it. */
+  private firstLookDetector(): Promise<Detector> {
+    if (this.loaded?.generation === this.detectorGeneration) return this.loaded.detector;
+    const generation = this.detectorGeneration;
+    const detector = this.readPublishedDetector();
+    this.loaded = { generation, detector };
+    // A failed read is not kept; the next look tries again.
+    detector.catch(() => {
+      if (this.loaded?.detector === detector) this.loaded = null;
+    });
+    return detector;
+  }
+
+  private async readPublishedDetector(): Promise<Detector> {
     let stored = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY];
     if (!isStoredDetector(stored)) {
       await this.ensureReady();
       stored = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY];
       if (!isStoredDetector(stored)) throw new Error('no detector is published yet');
     }
-    const detector = loadDetector(decodeBase64(stored.bytes));
-    this.loaded = { version: stored.datasetVersion, detector };
-    return detector;
+    return loadDetector(decodeBase64(stored.bytes));
   }
 
   /** The in-memory index; call after ensureReady(). */

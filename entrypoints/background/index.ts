@@ -3,7 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { StationwatchDb } from '@/lib/db';
 import { nothingFound, validateBackgroundRequest, type BackgroundRequest, type BackgroundRequestName, type PageFindings, type Reply, type TabCommandName } from '@/lib/protocol';
 import { contextFor } from '@/lib/dataset/context';
-import { readSettings } from '@/lib/settings';
+import { isSiteDisabled, readSettings } from '@/lib/settings';
 import { SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { FEED_CHECK_PERIOD_MINUTES } from '@/lib/limits';
 import { sendToTab } from '@/lib/messaging';
@@ -94,6 +94,21 @@ export default defineBackground(() => {
 
   // --- messages -------------------------------------------------------------------------------
 
+  /**
+   * Page text is read only where the reader lets Stationwatch run: the page scripts stop on their
+   * own when paused or disabled, and this is the second lock behind that.
+   */
+  async function refuseWhenOff(sender: Browser.runtime.MessageSender): Promise<void> {
+    const settings = readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    let host = '';
+    try {
+      host = new URL(sender.url ?? '').hostname;
+    } catch {
+      // No URL: only the global pause applies.
+    }
+    if (settings.paused || isSiteDisabled(settings, host)) throw new Error('Stationwatch is paused or turned off for this site: the page text was not read.');
+  }
+
   /** Runs one of our scripts in the sender's frame (its isolated world, like the content script). */
   async function injectInto(sender: Browser.runtime.MessageSender, file: '/content-ui.js' | '/page-scanner.js'): Promise<{ ok: true }> {
     const tabId = sender.tab!.id!;
@@ -127,13 +142,17 @@ export default defineBackground(() => {
     'inject-ui': async (_body, sender) => injectInto(sender, '/content-ui.js'),
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
     'first-look': async ({ text, whole, discreet }, sender) => {
+      await refuseWhenOff(sender);
       const candidate = await datasets.anyTermIn(text);
       if (!candidate && whole && sender.frameId === 0 && sender.tab?.id !== undefined) {
         await setFindings(sender.tab.id, nothingFound(sender.url ?? '', sender.tab.title ?? '', discreet));
       }
       return { candidate };
     },
-    'detect-page': async ({ text }) => datasets.detectPage(text),
+    'detect-page': async ({ text }, sender) => {
+      await refuseWhenOff(sender);
+      return datasets.detectPage(text);
+    },
     'tab-findings': async ({ tabId }) => getFindings(tabId),
     'dataset-info': async () => datasets.info(),
     'feed-update-now': async () => {

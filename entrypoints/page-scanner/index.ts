@@ -14,8 +14,12 @@ export default defineUnlistedScript(() => {
   if (g[SCANNER_GLOBAL]) return;
   let session: PageSession | null = null;
   let life: AbortController | null = null;
+  // Each run() or stop() begins a new generation: a run still reading storage when the reader
+  // pauses (stop) or changes settings again gives way instead of starting a session afterwards.
+  let generation = 0;
 
   const stop = (clearReport: boolean) => {
+    generation++;
     session?.destroy(clearReport);
     life?.abort();
     session = null;
@@ -24,7 +28,9 @@ export default defineUnlistedScript(() => {
 
   const api: ScannerApi = {
     async run(settings) {
+      const mine = ++generation;
       const detector = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY];
+      if (mine !== generation) return;
       if (!isStoredDetector(detector)) {
         stop(true);
         return;
@@ -32,6 +38,7 @@ export default defineUnlistedScript(() => {
       // Same detector, still running: keep the session (and its highlights) and adopt the settings.
       if (session?.adopt(detector, settings)) return;
       stop(false);
+      generation = mine;
       life = new AbortController();
       session = new PageSession(document, settings, detector, life.signal);
       session.start();

@@ -660,6 +660,9 @@ export class PageSession {
 
   /** Sets one style in every document, each getting the ranges that lie in it. */
   private setStyle(style: HighlightStyle, ranges: readonly StaticRange[]): void {
+    // A frame that navigated or went away leaves a document without a window: forget it (its
+    // registry went with it).
+    for (const doc of this.highlighters.keys()) if (doc !== this.doc && !doc.defaultView) this.highlighters.delete(doc);
     const byDoc = groupByDocument(ranges, this.doc);
     for (const doc of this.highlighters.keys()) if (!byDoc.has(doc)) byDoc.set(doc, []);
     for (const [doc, list] of byDoc) this.highlighterFor(doc).set(style, list);

@@ -46,19 +46,33 @@ export default defineUnlistedScript(() => {
   const annotationsAllowed = () => runs() && !settings!.discreet && isTop;
   const ui = (): Promise<UiApi | null> => (annotationsAllowed() ? loadUi(() => sendToBackground('inject-ui', {})) : Promise.resolve(null));
 
+  /**
+   * Each start() (page load, settings or dataset change) begins a new generation; work begun by an
+   * older one stops at its next step. So a pause or a disabled site that lands while a look is in
+   * flight is never followed by a watcher or a scanner, and no more text leaves this script.
+   */
+  let generation = 0;
+  const current = (g: number) => g === generation && runs() && alive();
+
   /** Hands the page to the scanner (injected once) and stops watching. */
-  const scan = async () => {
+  const scan = async (g: number) => {
     watcher?.abort();
     watcher = null;
-    scanner ??= await loadScanner(() => sendToBackground('inject-scanner', {}));
-    if (scanner && runs() && !controller.signal.aborted) await scanner.run(settings!);
+    try {
+      scanner ??= await loadScanner(() => sendToBackground('inject-scanner', {}));
+    } catch {
+      // The page cannot take the scanner (navigating away, or no host permission): keep watching.
+      if (current(g)) watch(g, []);
+      return;
+    }
+    if (scanner && current(g)) await scanner.run(settings!);
   };
 
   /** Asks the background whether `text` holds a term; true loads the scanner. */
   const look = async (text: string, at: number, whole: boolean): Promise<boolean> => {
     const collectMs = performance.now() - at;
     let candidate = text.length > FIRST_LOOK_MAX_CHARS;
-    if (!candidate && (whole || text.trim())) {
+    if (!candidate) {
       try {
         candidate = (await sendToBackground('first-look', { text, whole: whole && isTop, discreet: settings?.discreet ?? false })).candidate;
       } catch {
@@ -70,51 +84,78 @@ export default defineUnlistedScript(() => {
     return candidate;
   };
 
-  const lookAtPage = async () => {
+  const lookAtPage = async (g: number) => {
     const at = performance.now();
     const { text, shadowRoots } = firstLookText(document);
-    if (await look(text, at, true)) return scan();
+    const candidate = await look(text, at, true);
+    if (!current(g)) return;
+    if (candidate) return scan(g);
     if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = performance.now();
-    watch(shadowRoots);
+    watch(g, shadowRoots);
   };
 
-  /** Until the scanner loads: looks again at text the page adds and after SPA navigations. */
-  const watch = (shadowRoots: ShadowRoot[]) => {
+  /**
+   * Until the scanner loads: looks again at the blocks the page adds or reveals (hidden, aria-hidden
+   * and open changes, as the scanner watches), at frames that finish loading, and after SPA
+   * navigations. Text without a letter (clocks, counters) and text just looked at are not sent again.
+   */
+  const watch = (g: number, shadowRoots: ShadowRoot[]) => {
     watcher?.abort();
     const life = (watcher = new AbortController());
     controller.signal.addEventListener('abort', () => life.abort(), { once: true, signal: life.signal });
     let changed = new Set<Node>();
+    let wholePage = false;
+    let lastText = '';
     let timer: ReturnType<typeof setTimeout> | null = null;
     let lastUrl = location.href.split('#')[0];
+    const observed = new WeakSet<Node>();
+    const options = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'aria-hidden', 'open'] };
+    const observer = new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'childList') for (const n of r.addedNodes) changed.add(n);
+        else changed.add(r.target);
+      }
+      if (changed.size > 0) schedule();
+    });
+    const observe = (root: Node) => {
+      if (observed.has(root)) return;
+      observed.add(root);
+      observer.observe(root, options);
+    };
     const flush = () => {
       timer = null;
-      if (life.signal.aborted || !alive()) return;
+      if (life.signal.aborted || !current(g)) return;
       const nodes = changed;
       changed = new Set();
       const url = location.href.split('#')[0];
-      if (url !== lastUrl || nodes.size > HUGE_MUTATION_COUNT) {
+      if (url !== lastUrl || wholePage || nodes.size > HUGE_MUTATION_COUNT) {
         lastUrl = url;
-        void lookAtPage();
+        void lookAtPage(g);
         return;
       }
       const at = performance.now();
-      void look(changedText(nodes), at, false).then((candidate) => {
-        if (candidate && !life.signal.aborted) return scan();
+      const { text, shadowRoots: more } = changedText(nodes);
+      for (const root of more) observe(root);
+      if (text === lastText || !/\p{L}/u.test(text)) return;
+      lastText = text;
+      void look(text, at, false).then((candidate) => {
+        if (candidate && !life.signal.aborted && current(g)) return scan(g);
       });
     };
     const schedule = () => {
       timer ??= setTimeout(flush, MUTATION_BATCH_MS);
     };
-    const observer = new MutationObserver((records) => {
-      for (const r of records) {
-        if (r.type === 'characterData') changed.add(r.target);
-        else for (const n of r.addedNodes) changed.add(n);
+    observe(document);
+    for (const root of shadowRoots) observe(root);
+    // A frame's document arrives after its element: read the page again once a frame has loaded.
+    const onLoad = (e: Event) => {
+      const name = (e.target as Element | null)?.localName;
+      if (name === 'iframe' || name === 'frame') {
+        wholePage = true;
+        schedule();
       }
-      if (changed.size > 0) schedule();
-    });
-    const options = { childList: true, subtree: true, characterData: true };
-    observer.observe(document, options);
-    for (const root of shadowRoots) observer.observe(root, options);
+    };
+    document.addEventListener('load', onLoad, { capture: true, signal: life.signal });
     window.addEventListener('popstate', schedule, { signal: life.signal });
     (window as { navigation?: EventTarget }).navigation?.addEventListener('navigatesuccess', schedule, { signal: life.signal });
     life.signal.addEventListener('abort', () => {
@@ -125,7 +166,9 @@ export default defineUnlistedScript(() => {
 
   const start = async () => {
     if (!alive()) return;
+    const g = ++generation;
     const stored = await browser.storage.local.get([SETTINGS_STORAGE_KEY, ANNOTATED_PAGES_STORAGE_KEY]);
+    if (g !== generation) return;
     settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
     selectionListener?.abort();
     selectionListener = null;
@@ -137,7 +180,8 @@ export default defineUnlistedScript(() => {
       return;
     }
     if (scanner) await scanner.run(settings);
-    else await lookAtPage();
+    else await lookAtPage(g);
+    if (g !== generation) return;
     // Annotations load only on pages that have some: the list of annotated pages is local.
     const annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
     const here = location.href.split('#')[0];

@@ -147,14 +147,20 @@ const OFF_TOPIC: Detection = Object.freeze({ mentions: [], claims: [], page: { o
  */
 function anyEvidence(det: Detector, r: ScanResult, text: string): boolean {
   let cities: number[] = [];
-  let lastCityEnd = -1;
+  // The first line break at or after the last city's end (hits come sorted): one forward search per
+  // line, so a long line full of city names costs no more than reading it once.
+  let breakAfter = -1;
   for (let k = 0; k < r.count; k++) {
     const p = r.hits[3 * k + 2]!;
     if (det.kinds[p] !== 0) return true;
     if (!(det.flags[p]! & FLAG_CITY)) continue;
     const start = r.hits[3 * k]!;
-    if (lastCityEnd >= 0 && text.lastIndexOf('\n', start) >= lastCityEnd) cities = [];
-    lastCityEnd = r.hits[3 * k + 1]!;
+    if (breakAfter >= 0 && breakAfter < start) cities = [];
+    const end = r.hits[3 * k + 1]!;
+    if (breakAfter < end) {
+      const nl = text.indexOf('\n', end);
+      breakAfter = nl < 0 ? text.length : nl;
+    }
     if (!cities.includes(p)) cities.push(p);
     if (cities.length >= CITY_CLUSTER_MIN) return true;
   }

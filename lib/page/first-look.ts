@@ -59,23 +59,35 @@ export function firstLookText(doc: Document): FirstLook {
   return { text: parts.join('\n'), shadowRoots };
 }
 
+/** Elements read whole when something inside them changes, so a term completed by an added inline node is read joined. */
+const BLOCKS = 'p,li,dd,dt,td,th,h1,h2,h3,h4,h5,h6,blockquote,figcaption,pre,summary,details,article,section,aside,main,header,footer,nav,ul,ol,table,div,body';
+
 /**
- * The text of nodes a page added or changed, for the look at a mutation batch: elements by their
- * rendered text, text nodes by their data, one block per node.
+ * The rendered text of the blocks holding nodes a page added, changed or revealed (each node widened
+ * to its nearest block ancestor, nested blocks read once), and the open shadow roots inside them.
  */
-export function changedText(nodes: Iterable<Node>): string {
-  const parts: string[] = [];
+export function changedText(nodes: Iterable<Node>): FirstLook {
+  const blocks = new Set<Element>();
   for (const node of nodes) {
     if (!node.isConnected) continue;
-    if (node.nodeType === 3) parts.push((node as Text).data);
-    else if (node.nodeType === 1 && !SKIPPED.test((node as Element).localName)) {
-      parts.push(renderedText(node as Element));
-      const shadows: ShadowRoot[] = [];
-      collectShadowRoots(node.ownerDocument!, node as Element, shadows);
-      for (const s of shadows) parts.push(shadowText(s));
-    }
+    const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+    if (!el || SKIPPED.test(el.localName)) continue;
+    blocks.add(el.closest(BLOCKS) ?? el);
   }
-  return parts.join('\n');
+  const parts: string[] = [];
+  const shadowRoots: ShadowRoot[] = [];
+  for (const block of blocks) {
+    // A block inside another changed block is read with it.
+    let outer = false;
+    for (let up = block.parentElement; up && !outer; up = up.parentElement) outer = blocks.has(up);
+    if (outer) continue;
+    parts.push(renderedText(block));
+    const shadows: ShadowRoot[] = [];
+    collectShadowRoots(block.ownerDocument, block, shadows);
+    for (const shadow of shadows) parts.push(shadowText(shadow));
+    shadowRoots.push(...shadows);
+  }
+  return { text: parts.join('\n'), shadowRoots };
 }
 
 function renderedText(el: Element): string {

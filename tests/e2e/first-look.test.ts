@@ -30,6 +30,22 @@ beforeAll(async () => {
     '/late.html',
     page(`<h1>Live blog</h1><p>Updates follow.</p><script>setTimeout(() => { const p = document.createElement('p'); p.textContent = ${JSON.stringify(MENTION)}; document.body.append(p); }, 1500);</script>`),
   );
+  server.override(
+    '/revealed.html',
+    page(`<h1>Explainer</h1><p>Open the panel for more.</p><div id="more" hidden><p>${MENTION}</p></div>
+      <script>setTimeout(() => document.getElementById('more').hidden = false, 1500);</script>`),
+  );
+  server.override(
+    '/split.html',
+    page(`<h1>Live</h1><p id="live">The report came from Safeguard </p>
+      <script>setTimeout(() => document.getElementById('live').append('Defenders, the rights group.'), 1500);</script>`),
+  );
+  server.override(
+    '/frame-later.html',
+    page(`<h1>Local news</h1><p>Nothing about it out here.</p>
+      <script>setTimeout(() => { const f = document.createElement('iframe'); f.src = '/frame-inner.html'; f.width = 600; f.height = 300; document.body.append(f); }, 1500);</script>`),
+  );
+  server.override('/disabled.html', page(`<p>${MENTION}</p>`));
   ext = await launchWithExtension();
   await waitForDataset(ext);
 });
@@ -52,6 +68,13 @@ const scannerLoaded = (world: IsolatedWorld) => world.evaluate<boolean>('typeof 
 async function findings(tab: Page): Promise<{ mentionCount: number; onTopic: boolean } | null> {
   const tabId = await tabIdOf(ext, tab);
   return ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`] ?? null, tabId);
+}
+
+async function setDisabledSites(sites: string[]): Promise<void> {
+  await ext.worker.evaluate(async (list: string[]) => {
+    const stored = (await chrome.storage.local.get('settings')).settings ?? {};
+    await chrome.storage.local.set({ settings: { ...stored, disabledSites: list } });
+  }, sites);
 }
 
 describe('first look', () => {
@@ -93,5 +116,53 @@ describe('first look', () => {
     expect(kinds.filter((k) => k === 'first-look').length).toBeGreaterThanOrEqual(2);
     await world.detach();
     await tab.close();
+  });
+
+  it('looks again at text the page reveals (hidden removed)', async () => {
+    const { tab, world } = await open('/revealed.html');
+    expect(await scannerLoaded(world)).toBe(false);
+    await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
+    await world.detach();
+    await tab.close();
+  });
+
+  it('reads a term completed by text added to its block as one', async () => {
+    const { tab, world } = await open('/split.html');
+    expect(await scannerLoaded(world)).toBe(false);
+    // Neither "…from Safeguard " nor "Defenders, the rights group." holds a term; the block does.
+    await expect.poll(() => scannerLoaded(world), { timeout: 10_000 }).toBe(true);
+    const looks = (await world.stats())!.scans.filter((s) => s.kind === 'first-look');
+    expect(looks.at(-1)).toMatchObject({ candidate: true });
+    await world.detach();
+    await tab.close();
+  });
+
+  it('reads a same-origin frame added after load once it has loaded', async () => {
+    const { tab, world } = await open('/frame-later.html');
+    expect(await scannerLoaded(world)).toBe(false);
+    await expect.poll(async () => (await findings(tab))?.mentionCount ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await world.detach();
+    await tab.close();
+  });
+
+  it('on a disabled site sends no text, and the background refuses text from there anyway', async () => {
+    await setDisabledSites(['127.0.0.1']);
+    try {
+      const tab = await ext.context.newPage();
+      const world = await IsolatedWorld.attach(tab, ext.extensionId);
+      await tab.goto(`${server.origin}/disabled.html`);
+      await tab.waitForTimeout(1_000);
+      expect((await world.stats())?.scans ?? []).toEqual([]);
+      expect(await scannerLoaded(world)).toBe(false);
+      // A look forged from the extension's own world of that page (as a stale script might send).
+      const reply = await world.evaluate<{ ok: boolean; error?: string }>(
+        `chrome.runtime.sendMessage({ to: 'background', name: 'first-look', body: { text: ${JSON.stringify(MENTION)}, whole: true, discreet: false } })`,
+      );
+      expect(reply).toMatchObject({ ok: false, error: expect.stringMatching(/paused or turned off/) });
+      await world.detach();
+      await tab.close();
+    } finally {
+      await setDisabledSites([]);
+    }
   });
 });

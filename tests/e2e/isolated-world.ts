@@ -52,7 +52,7 @@ export class IsolatedWorld {
   async evaluate<T>(expression: string): Promise<T | null> {
     const id = await this.contextId();
     if (id === null) return null;
-    const { result, exceptionDetails } = (await this.cdp.send('Runtime.evaluate', { contextId: id, expression, returnByValue: true })) as {
+    const { result, exceptionDetails } = (await this.cdp.send('Runtime.evaluate', { contextId: id, expression, returnByValue: true, awaitPromise: true })) as {
       result: { value?: T };
       exceptionDetails?: { text: string };
     };
