@@ -402,7 +402,8 @@ export class PageSession {
   private readonly observed = new WeakSet<Node>();
   private batch: Batch = newBatch();
   private rescanTimer: ReturnType<typeof setTimeout> | null = null;
-  private listenersArmed = false;
+  /** Documents whose click and keyboard listeners are set (the page, frames with mentions). */
+  private readonly armed = new WeakSet<Document>();
   private uiPromise: Promise<UiApi | null> | null = null;
   private lastUrl = location.href;
   /** Whether the badge shows something from this session (cleared on destroy). */
@@ -690,6 +691,8 @@ export class PageSession {
     for (const m of this.mentions) byStyle.get(m.style)!.push(...m.ranges);
     for (const [style, ranges] of byStyle) this.setStyle(style, ranges);
     this.setStyle('current', this.current >= 0 ? (this.mentions[this.current]?.ranges ?? []) : []);
+    // Mentions can arrive in a frame with any rescan: its document answers clicks from then on.
+    this.armListeners();
   }
 
   /** What this frame found, in the protocol's shape. */
@@ -794,20 +797,30 @@ export class PageSession {
   }
 
   private scrollTo(index: number): void {
+    const m = this.mentions[index];
+    const node = m?.ranges[0]?.startContainer;
+    if (node && node.ownerDocument !== this.doc) {
+      // In a frame: scroll the frame's own document and the page around it.
+      node.parentElement?.scrollIntoView({ block: 'center', behavior: 'instant' as ScrollBehavior });
+      return;
+    }
     const rect = this.mentionRect(index);
     if (!rect) return;
     const top = rect.top + window.scrollY - window.innerHeight / 3;
     window.scrollTo({ top: Math.max(0, top), behavior: 'instant' as ScrollBehavior });
   }
 
-  /** The mention's rectangle now, for placing the card next to (never over) it. */
+  /** The mention's rectangle now, in the top page's viewport, for placing the card next to (never over) it. */
   mentionRect(index: number): DOMRect | null {
     const m = this.mentions[index];
     if (!m || !this.index) return null;
     const range = liveRangeFor(this.index, m.start, m.end);
     const rect = range.getBoundingClientRect();
+    const doc = range.startContainer.ownerDocument;
     range.detach?.();
-    return rect;
+    if (!doc || doc === this.doc) return rect;
+    const { x, y } = frameOffset(doc, this.doc);
+    return new DOMRect(rect.x + x, rect.y + y, rect.width, rect.height);
   }
 
   private async openCard(index: number, fromKeyboard: boolean): Promise<void> {
@@ -843,16 +856,17 @@ export class PageSession {
     return this.uiPromise;
   }
 
-  private mentionAtPoint(x: number, y: number): number {
+  /** The mention under a point of `where` (the page or a frame's document, in its own viewport), or -1. */
+  private mentionAtPoint(where: Document, x: number, y: number): number {
     if (!this.index) return -1;
-    const doc = this.doc as Document & { caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node; offset: number } | null };
+    const doc = where as Document & { caretPositionFromPoint?: (x: number, y: number) => { offsetNode: Node; offset: number } | null };
     let node: Node | null = null;
     let offset = 0;
     if (doc.caretPositionFromPoint) {
       const pos = doc.caretPositionFromPoint(x, y);
       if (pos) ({ offsetNode: node, offset } = pos);
-    } else if (this.doc.caretRangeFromPoint) {
-      const r = this.doc.caretRangeFromPoint(x, y);
+    } else if (where.caretRangeFromPoint) {
+      const r = where.caretRangeFromPoint(x, y);
       if (r) ({ startContainer: node, startOffset: offset } = r);
     }
     if (!node || node.nodeType !== TEXT_NODE) return -1;
@@ -875,17 +889,30 @@ export class PageSession {
     return best;
   }
 
+  /**
+   * Click and keyboard listeners on every document that shows mentions: the page, and same-origin
+   * frames (their events do not reach the page's document).
+   */
   private armListeners(): void {
-    if (this.listenersArmed) return;
-    this.listenersArmed = true;
+    const docs = new Set<Document>([this.doc]);
+    for (const m of this.mentions) {
+      const doc = m.ranges[0]?.startContainer.ownerDocument;
+      if (doc) docs.add(doc);
+    }
+    for (const doc of docs) this.armDocument(doc);
+  }
+
+  private armDocument(doc: Document): void {
+    if (this.armed.has(doc)) return;
+    this.armed.add(doc);
     const opts = { capture: true, signal: this.signal } as const;
-    this.doc.addEventListener(
+    doc.addEventListener(
       'click',
       (event) => {
         // Only a reader's own input counts: a page script's synthetic events must not drive us.
         if (!event.isTrusted || this.settings.discreet || !this.highlightsOn || event.button !== 0) return;
-        if (this.doc.getSelection()?.type === 'Range') return;
-        const index = this.mentionAtPoint(event.clientX, event.clientY);
+        if (doc.getSelection()?.type === 'Range') return;
+        const index = this.mentionAtPoint(doc, event.clientX, event.clientY);
         if (index < 0) return;
         this.current = index;
         this.paint();
@@ -893,9 +920,16 @@ export class PageSession {
       },
       opts,
     );
+    if (doc !== this.doc) {
+      // The card lives in the page, which hears neither Escape nor an outside click made in a
+      // frame: pass them on, as the card would take them in the page.
+      const close = () => void this.uiPromise?.then((ui) => ui?.closeCard());
+      doc.addEventListener('pointerdown', (event) => event.isTrusted && close(), opts);
+      doc.addEventListener('keydown', (event) => event.isTrusted && event.key === 'Escape' && close(), opts);
+    }
     // Same chords as the browser commands (manifest `commands`): when the browser has not taken
     // them (e.g. a shortcut reassigned), the page still answers them.
-    this.doc.addEventListener(
+    doc.addEventListener(
       'keydown',
       (event) => {
         if (!event.isTrusted || !event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return;
@@ -1170,6 +1204,21 @@ function nodeAt(index: TextIndex, at: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** Where a frame document's viewport sits in the top page's viewport (frames nested in frames add up). */
+function frameOffset(doc: Document, top: Document): { x: number; y: number } {
+  let x = 0;
+  let y = 0;
+  for (let d: Document | null = doc; d && d !== top; ) {
+    const frame: Element | null = d.defaultView?.frameElement ?? null;
+    if (!frame) break;
+    const box = frame.getBoundingClientRect();
+    x += box.left + frame.clientLeft;
+    y += box.top + frame.clientTop;
+    d = frame.ownerDocument;
+  }
+  return { x, y };
 }
 
 /** Ranges by the document they lie in (frames have registries of their own); `top` always has an entry. */

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, pageHighlights, ROOT, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
 import { IsolatedWorld } from './isolated-world';
+import { readCard } from './card';
 
 let ext: ExtensionBrowser;
 let server: StaticServer;
@@ -195,7 +196,7 @@ describe('single-page app navigation', () => {
 });
 
 describe('nested trees', () => {
-  it('finds mentions in an open shadow root and a same-origin iframe (not in hidden or pixel frames), and highlights both in place', async () => {
+  it('finds mentions in an open shadow root and a same-origin iframe (not in hidden or pixel frames), highlights both in place, and a click in the frame opens its card', async () => {
     const { page, world } = await open('/shadow-iframe/index.html');
     await expect.poll(() => highlighted(page), { timeout: 10_000 }).toEqual(expect.arrayContaining(['110 Overseas', 'Safeguard Defenders']));
     const tabId = await tabIdOf(ext, page);
@@ -219,6 +220,25 @@ describe('nested trees', () => {
           })),
       );
     await expect.poll(frameHighlights, { timeout: 10_000 }).toContain('Patrol and Persuade');
+    // A click on it inside the frame opens its card in the page, beside the words, not over them.
+    const inFrame = await frame.evaluate(() => {
+      const node = document.getElementById('frame-text')!.firstChild as Text;
+      const at = node.data.indexOf('Patrol and Persuade');
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + 'Patrol'.length);
+      const r = range.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    });
+    const frameBox = (await page.locator('#frame').boundingBox())!;
+    const point = { x: frameBox.x + 1 + inFrame.x, y: frameBox.y + 1 + inFrame.y };
+    await page.mouse.click(point.x, point.y);
+    await expect.poll(async () => (await readCard(page)).open, { timeout: 10_000 }).toBe(true);
+    const card = await readCard(page);
+    expect(card.text).toContain('Patrol and Persuade');
+    expect(card.rect!.top >= point.y + 6 || card.rect!.bottom <= point.y - 6).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await readCard(page)).open).toBe(false);
     // The library text on the page itself is not a mention, nor is text in a hidden or pixel-sized frame.
     expect((await highlighted(page)).some((t) => /library|Quay Road/.test(t))).toBe(false);
     const reported = await ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`], tabId);
