@@ -482,10 +482,10 @@ export class PageSession {
 
   /**
    * The whole-page decision, claims included, taken by the background over `index.text` (in memory,
-   * never stored). When the page changed meanwhile, or the background cannot answer, the decision
-   * is taken here over the current index instead.
+   * never stored). When the page changed meanwhile it asks once more; when the page changed again,
+   * or the background cannot answer, the decision is taken here over the current index instead.
    */
-  private async decideInBackground(index: TextIndex, timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>): Promise<void> {
+  private async decideInBackground(index: TextIndex, timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>, asked = 1): Promise<void> {
     let detection: Detection | null = null;
     if (index.text.length <= FIRST_LOOK_MAX_CHARS) {
       try {
@@ -495,6 +495,9 @@ export class PageSession {
       }
     }
     if (this.signal.aborted) return;
+    // The page changed while the background decided: ask once more about the text as it is now
+    // (cheaper for the page than loading the detector here), then decide here.
+    if (detection && this.index && this.index !== index && asked < 2) return this.decideInBackground(this.index, timing, asked + 1);
     const answered = performance.now();
     if (!detection || this.index !== index) {
       if (this.index) this.decide({ ...timing, at: performance.now() - timing.collectMs }, null);
