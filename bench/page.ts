@@ -37,9 +37,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumPath, EXTENSION_DIR, launchWithExtension, ROOT, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser } from '../tests/e2e/harness';
 import { IsolatedWorld } from '../tests/e2e/isolated-world';
+import type { ScanStats } from '../lib/page/scan-stats';
 import { loadDatasetFromDir } from '../lib/dataset/load-node';
 import { CONTENT_SCRIPT_GZIP_BUDGET_BYTES } from '../lib/limits';
 
@@ -345,21 +346,14 @@ function step(name: string): void {
 }
 
 async function measure(ext: ExtensionBrowser, nullExt: ExtensionBrowser, bare: Browser, url: string, opts: { markJs: boolean; markSource: string; terms: string[] }): Promise<Omit<PageResult, 'dir' | 'page'>> {
-  const scriptPrefix = `chrome-extension://${ext.extensionId}/`;
   // With the extension.
   const page = await ext.context.newPage();
   const world = await IsolatedWorld.attach(page, ext.extensionId);
-  const cdp: CDPSession = world.cdp;
   try {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
-    await cdp.send('Profiler.start');
-    await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+    // Read before the page loads: its first look may come before the load event.
     const bgBefore = await backgroundLooks(ext);
-    const first = await world.waitForFirstScan(20_000);
+    const { first, cpu } = await profiledLoad(ext, world, page, url);
     step('load and first scan');
-    const { profile } = (await cdp.send('Profiler.stop')) as { profile: Profile };
-    const cpu = extensionCpu(profile, scriptPrefix);
     // The scan that decided the page: the scanner's first full scan where the first look found a
     // term (it painted), else the first look itself.
     const scan = first.scans.find((s) => s.kind === 'full') ?? first.scans.find((s) => s.kind === 'first-look')!;
@@ -503,18 +497,26 @@ function writeNullExtension(): string {
   return dir;
 }
 
+/**
+ * Loads `url` in `page` under the sampling profiler until the extension's content script has decided
+ * the page; returns its scan stats and the CPU of the extension's scripts in the page.
+ */
+async function profiledLoad(ext: ExtensionBrowser, world: IsolatedWorld, page: Page, url: string): Promise<{ first: ScanStats; cpu: { totalMs: number; longestMs: number } }> {
+  await world.cdp.send('Profiler.enable');
+  await world.cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+  await world.cdp.send('Profiler.start');
+  await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
+  const first = await world.waitForFirstScan(20_000);
+  const { profile } = (await world.cdp.send('Profiler.stop')) as { profile: Profile };
+  return { first, cpu: extensionCpu(profile, `chrome-extension://${ext.extensionId}/`) };
+}
+
 /** CPU the null extension's content script costs on `url` (same profile rules as ours). */
 async function nullExtensionCpu(ext: ExtensionBrowser, url: string): Promise<number> {
   const page = await ext.context.newPage();
   const world = await IsolatedWorld.attach(page, ext.extensionId);
   try {
-    await world.cdp.send('Profiler.enable');
-    await world.cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
-    await world.cdp.send('Profiler.start');
-    await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
-    await world.waitForFirstScan(20_000);
-    const { profile } = (await world.cdp.send('Profiler.stop')) as { profile: Profile };
-    return extensionCpu(profile, `chrome-extension://${ext.extensionId}/`).totalMs;
+    return (await profiledLoad(ext, world, page, url)).cpu.totalMs;
   } finally {
     await world.detach();
     await page.close();

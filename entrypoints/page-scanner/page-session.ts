@@ -28,6 +28,7 @@ import { decodeBase64 } from '@/lib/base64';
 import type { StoredDetector } from '@/lib/detector-store';
 import type { UiApi } from '../page-watch/ui-api';
 import { readableFrame } from '@/lib/page/first-look';
+import { BLOCK_TAGS, SKIP_TAGS } from '@/lib/page/blocks';
 import { recordScan, scanStats, type ScanTiming } from '@/lib/page/scan-stats';
 
 /** A painted mention: a span of page text and the records it refers to. */
@@ -61,15 +62,6 @@ const MENTION_STYLES: HighlightStyle[] = ['allegation', 'confirmed', 'denied', '
 
 /** What detect() answers for text without a single term. */
 const offTopic = (): Detection => ({ mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } });
-
-// Elements that text-index.ts treats as block boundaries (a subset of its list is enough: a missing
-// tag only widens a rescan to the next listed ancestor). A changed node is rescanned from the
-// nearest of these, so text joined across inline elements ("Safe<b>guard</b>") is read whole.
-const BLOCK_TAGS = new Set(
-  'address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup iframe li main nav ol p pre section summary table tbody td tfoot th thead tr ul'.split(' '),
-);
-// Never indexed by text-index.ts, nor is anything inside them.
-const SKIP_TAGS = new Set('script style noscript template head title svg math textarea select option object canvas video audio rt rp'.split(' '));
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;

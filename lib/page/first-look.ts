@@ -16,11 +16,11 @@
  * is read by the scanner once it loads for another reason).
  */
 
+import { BLOCK_SELECTOR, SKIP_TAGS } from './blocks';
+
 /** Frames smaller than this (either side, CSS px) are ads, trackers and widgets, never read. */
 export const MIN_READABLE_FRAME_PX = 40;
 
-/** Elements whose own text is never page prose; their subtrees are not read after mutations either. */
-const SKIPPED = /^(?:script|style|noscript|template|head|title|textarea|select|option|svg|math|canvas|video|audio|object)$/;
 
 /** Whether a same-origin frame is big and visible enough to hold article text. */
 export function readableFrame(frame: Element): boolean {
@@ -59,9 +59,6 @@ export function firstLookText(doc: Document): FirstLook {
   return { text: parts.join('\n'), shadowRoots };
 }
 
-/** Elements read whole when something inside them changes, so a term completed by an added inline node is read joined. */
-const BLOCKS = 'p,li,dd,dt,td,th,h1,h2,h3,h4,h5,h6,blockquote,figcaption,pre,summary,details,article,section,aside,main,header,footer,nav,ul,ol,table,div,body';
-
 /**
  * The rendered text of the blocks holding nodes a page added, changed or revealed (each node widened
  * to its nearest block ancestor, nested blocks read once), and the open shadow roots inside them.
@@ -71,8 +68,9 @@ export function changedText(nodes: Iterable<Node>): FirstLook {
   for (const node of nodes) {
     if (!node.isConnected) continue;
     const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
-    if (!el || SKIPPED.test(el.localName)) continue;
-    blocks.add(el.closest(BLOCKS) ?? el);
+    if (!el || SKIP_TAGS.has(el.localName)) continue;
+    // The whole block is read, so a term completed by an added inline node is read joined.
+    blocks.add(el.closest(BLOCK_SELECTOR) ?? el);
   }
   const parts: string[] = [];
   const shadowRoots: ShadowRoot[] = [];
@@ -114,7 +112,7 @@ function shadowText(shadow: ShadowRoot): string {
   const parts: string[] = [];
   for (const child of shadow.childNodes) {
     if (child.nodeType === 3) parts.push((child as Text).data);
-    else if (child.nodeType === 1 && !SKIPPED.test((child as Element).localName)) parts.push(renderedText(child as Element));
+    else if (child.nodeType === 1 && !SKIP_TAGS.has((child as Element).localName)) parts.push(renderedText(child as Element));
   }
   return parts.join('\n');
 }
