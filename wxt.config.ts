@@ -3,7 +3,6 @@ import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { loadDatasetFromDir } from './lib/dataset/load-node';
 import { checkIntegrity } from './lib/dataset/integrity';
-import { PAGE_WATCH_MATCHES } from './lib/page/page-watch-matches';
 
 /** V8's explicit compile hint comment (https://v8.dev/blog/explicit-compile-hints). */
 const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
@@ -37,7 +36,10 @@ export default defineConfig({
           },
         },
       ];
-      const plain = fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
+      // The always-on script binds the API object only when it first uses it (lib/page/lazy-browser.ts).
+      const plain = entrypoints.some((e) => e.name === 'page-watch')
+        ? fileURLToPath(new URL('./lib/page/lazy-browser.ts', import.meta.url))
+        : fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
       const alias = config.resolve?.alias;
       if (Array.isArray(alias)) {
         for (const entry of alias) if (entry.find === 'wxt/browser') entry.replacement = plain;
@@ -67,14 +69,10 @@ export default defineConfig({
       ...(manifestVersion === 3 ? ['scripting'] : []),
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
-    // The content script already reads every page; these let the background inject the card UI
-    // into a page only once it has something to show, and fetch a feed the user configured.
-    // file:///* as well: the content script runs on local pages (where the browser allows it), and
-    // the page scanner is injected there like anywhere else.
+    // The background runs the always-on page script in every page the reader lets it read (and the
+    // page scanner and card UI only where there is something to show), and fetches a feed the user
+    // configured. file:///* as well: local pages are read like any other (where the browser allows it).
     host_permissions: ['http://*/*', 'https://*/*', 'file:///*'],
-    // The always-on script, declared here rather than through WXT's content-script wrapper (see
-    // entrypoints/page-watch/index.ts for why).
-    content_scripts: [{ matches: PAGE_WATCH_MATCHES, js: ['page-watch.js'], run_at: 'document_idle' }],
     action: { default_title: '__MSG_extName__' },
     icons: { 16: 'icons/16.png', 32: 'icons/32.png', 48: 'icons/48.png', 128: 'icons/128.png' },
     commands: {

@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumPath, EXTENSION_DIR, launchWithExtension, ROOT, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser } from '../tests/e2e/harness';
+import { chromiumPath, EXTENSION_DIR, launchWithExtension, ROOT, serveStatic, tabIdOf, waitForDataset, waitForDecision, type ExtensionBrowser } from '../tests/e2e/harness';
 import { IsolatedWorld } from '../tests/e2e/isolated-world';
 import type { ScanStats } from '../lib/page/scan-stats';
 import { loadDatasetFromDir } from '../lib/dataset/load-node';
@@ -352,7 +352,7 @@ async function measure(ext: ExtensionBrowser, nullExt: ExtensionBrowser, bare: B
   try {
     // Read before the page loads: its first look may come before the load event.
     const bgBefore = await backgroundLooks(ext);
-    const { first, cpu } = await profiledLoad(ext, world, page, url);
+    const { first, cpu } = await profiledLoad(ext, world, page, url, () => waitForDecision(ext, page, world, 20_000));
     step('load and first scan');
     // The scan that decided the page: the scanner's first full scan where the first look found a
     // term (it painted), else the first look itself.
@@ -367,7 +367,8 @@ async function measure(ext: ExtensionBrowser, nullExt: ExtensionBrowser, bare: B
     const before = (await world.stats())!;
     const tabId = await tabIdOf(ext, page);
     const toggle = async () => {
-      await ext.worker.evaluate((id: number) => chrome.tabs.sendMessage(id, { to: 'tab', name: 'toggle-highlights', body: {} }, { frameId: 0 }), tabId);
+      // A page whose script stayed quiet (nothing found) has no highlights to toggle and takes no commands.
+      await ext.worker.evaluate((id: number) => chrome.tabs.sendMessage(id, { to: 'tab', name: 'toggle-highlights', body: {} }, { frameId: 0 }).catch(() => undefined), tabId);
     };
     const ext1 = await bursts(page, toggle);
     await settle(world);
@@ -498,15 +499,21 @@ function writeNullExtension(): string {
 }
 
 /**
- * Loads `url` in `page` under the sampling profiler until the extension's content script has decided
- * the page; returns its scan stats and the CPU of the extension's scripts in the page.
+ * Loads `url` in `page` under the sampling profiler until the extension has decided the page
+ * (`decided`); returns its scan stats and the CPU of the extension's scripts in the page.
  */
-async function profiledLoad(ext: ExtensionBrowser, world: IsolatedWorld, page: Page, url: string): Promise<{ first: ScanStats; cpu: { totalMs: number; longestMs: number } }> {
+async function profiledLoad(
+  ext: ExtensionBrowser,
+  world: IsolatedWorld,
+  page: Page,
+  url: string,
+  decided: () => Promise<ScanStats>,
+): Promise<{ first: ScanStats; cpu: { totalMs: number; longestMs: number } }> {
   await world.cdp.send('Profiler.enable');
   await world.cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
   await world.cdp.send('Profiler.start');
   await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
-  const first = await world.waitForFirstScan(20_000);
+  const first = await decided();
   const { profile } = (await world.cdp.send('Profiler.stop')) as { profile: Profile };
   return { first, cpu: extensionCpu(profile, `chrome-extension://${ext.extensionId}/`) };
 }
@@ -516,7 +523,17 @@ async function nullExtensionCpu(ext: ExtensionBrowser, url: string): Promise<num
   const page = await ext.context.newPage();
   const world = await IsolatedWorld.attach(page, ext.extensionId);
   try {
-    return (await profiledLoad(ext, world, page, url)).cpu.totalMs;
+    // The null extension has no background: its script says when it is done.
+    const done = async (): Promise<ScanStats> => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const stats = await world.stats().catch(() => null);
+        if (stats && stats.firstScanDoneMs >= 0) return stats;
+        if (Date.now() > deadline) throw new Error('the null extension did not finish');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    return (await profiledLoad(ext, world, page, url, done)).cpu.totalMs;
   } finally {
     await world.detach();
     await page.close();

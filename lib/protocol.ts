@@ -47,6 +47,39 @@ export function nothingFound(url: string, title: string, discreet: boolean): Pag
   return { url: url.slice(0, 8192), title: title.slice(0, 500), onTopic: false, score: 0, reasons: [], mentionCount: 0, stationIds: [], claimIds: [], mentions: [], discreet };
 }
 
+/**
+ * What the always-on script hands the background when the background runs it in a page: the page's
+ * rendered text (the result of `scripting.executeScript`, so no message and no extension API is
+ * touched in the page for it). `overLimit`: too long to hand over; the scanner reads it instead.
+ */
+export const FirstLookResultSchema = v.object({
+  text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)),
+  overLimit: v.boolean(),
+  url: PageUrl,
+  title: Str(500),
+});
+export type FirstLookResult = v.InferOutput<typeof FirstLookResultSchema>;
+
+/** Checks what a page's first look returned; null when it is not a first look. */
+export function validateFirstLookResult(raw: unknown): FirstLookResult | null {
+  const parsed = v.safeParse(FirstLookResultSchema, raw);
+  return parsed.success ? parsed.output : null;
+}
+
+/** The always-on script's global in the extension's isolated world of a page. */
+export const PAGE_WATCH_GLOBAL = '__stationwatchWatch';
+
+/** What the background calls on the always-on script (through `scripting.executeScript`). */
+export interface PageWatchApi {
+  /** Run again in the same document: a new whole-page look while it is still quiet, else null. */
+  again(): Promise<FirstLookResult | null>;
+  /**
+   * Start using extension APIs: read the settings, answer tab commands, load annotations; with
+   * `candidate`, also load the page scanner.
+   */
+  wake(candidate: boolean): Promise<void>;
+}
+
 /** Requests to the background: name → [request schema, response type]. */
 export const BackgroundRequests = {
   /** Content script: what it found on its page (badge, popup, side panel). */

@@ -8,6 +8,7 @@ import { SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { FEED_CHECK_PERIOD_MINUTES } from '@/lib/limits';
 import { sendToTab } from '@/lib/messaging';
 import { DatasetService } from './dataset-service';
+import { createPageLooks } from './page-looks';
 import { annotatedPages, annotationsForPage, deleteAnnotation, putAnnotations, queryAnnotations, saveAnnotation } from '@/lib/annotation/store';
 import { checkAnnotation, type Annotation } from '@/lib/annotation/model';
 import { pageKey } from '@/lib/annotation/page-url';
@@ -44,7 +45,7 @@ export default defineBackground(() => {
       void openExtensionPage('checker', undefined, info.selectionText.slice(0, 20_000));
     }
     if (info.menuItemId === 'annotate' && tab?.id !== undefined) {
-      void sendToTab(tab.id, 'annotate-selection', {}, info.frameId ?? 0).catch(() => undefined);
+      void pageLooks.commandTab(tab.id, 'annotate-selection', {}, info.frameId ?? 0).catch(() => undefined);
     }
   });
 
@@ -87,6 +88,7 @@ export default defineBackground(() => {
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.status === 'loading' && change.url) void setFindings(tabId, null);
   });
+  const pageLooks = createPageLooks({ anyTermIn: (text) => datasets.anyTermIn(text), setFindings });
   browser.tabs.onRemoved.addListener((tabId) => {
     findingsByTab.delete(tabId);
     void sessionStore?.remove(FINDINGS_KEY_PREFIX + tabId).catch(() => undefined);
@@ -241,7 +243,7 @@ export default defineBackground(() => {
       if (tab.id === undefined || !tab.url) continue;
       if (origin?.tab?.id === tab.id && senderKind(origin) === 'content') continue;
       const key = pageKey(tab.url);
-      if (key && wanted.has(key)) await sendToTab(tab.id, 'annotations-changed').catch(() => undefined);
+      if (key && wanted.has(key)) await pageLooks.commandTab(tab.id, 'annotations-changed').catch(() => undefined);
     }
   }
 
@@ -264,7 +266,7 @@ export default defineBackground(() => {
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
     if (tab?.id === undefined) return;
     const known: TabCommandName[] = ['next-mention', 'previous-mention', 'open-card', 'toggle-highlights', 'annotate-selection'];
-    if ((known as string[]).includes(command)) await sendToTab(tab.id, command as TabCommandName).catch(() => undefined);
+    if ((known as string[]).includes(command)) await pageLooks.commandTab(tab.id, command as TabCommandName).catch(() => undefined);
   });
 
   // --- signed feed schedule -------------------------------------------------------------------

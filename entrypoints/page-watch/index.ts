@@ -1,31 +1,47 @@
 /**
- * The always-on content script: small, and cheap on pages that do not mention the story. Declared
- * in the manifest by wxt.config.ts (a plain script, not WXT's content-script wrapper: that wrapper
- * announces every start to the page with a `wxt:content-script-started` event and window message,
- * which would let any page notice the extension, even in discreet mode).
+ * The always-on page script: small, and cheap on pages that do not mention the story. The
+ * background runs it in each page it may read (http(s) and file pages that are not paused or
+ * disabled), once the page has loaded, with `scripting.executeScript`: not through the manifest's
+ * content scripts and not through WXT's content-script wrapper (that wrapper announces every start
+ * to the page with a `wxt:content-script-started` event and window message, which would let any page
+ * notice the extension, even in discreet mode).
  *
- * It reads the settings, takes a first look at the page's rendered text (native calls only, see
- * lib/page/first-look.ts) and asks the background whether any term is in it. The text goes to the
- * extension's own background worker in memory and nowhere else; nothing of it is stored. Only when
- * a term is found does the background inject the page scanner, which then owns highlights, cards
- * and rescans. Until then this script watches for added text and SPA navigations and looks again.
- * Annotations (the card UI script) load only on pages that have some, or on the reader's request.
+ * It starts quiet: it touches no extension API at all. Binding `chrome` in a fresh isolated world,
+ * reading the settings and sending a message cost a page more than the look itself
+ * (bench/page-results.md). It takes a first look at the page's rendered text (native calls only, see
+ * lib/page/first-look.ts) and hands it back as the script's result; the background checks it for
+ * terms in memory (nothing is stored). Until something is found it watches for added text and SPA
+ * navigations.
+ *
+ * It wakes (uses extension APIs: settings, tab commands, messages) when the background found a term
+ * or the page has annotations or the reader uses the annotate button, when a tab command must reach
+ * it, and when it has changed text to send. Woken, it loads the page scanner where a term was found,
+ * which then owns highlights, cards and rescans. The card UI loads only on pages that have
+ * something to show, or on the reader's request.
  */
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { nothingFound, validateTabCommand, type Reply } from '@/lib/protocol';
+import { nothingFound, PAGE_WATCH_GLOBAL, validateTabCommand, type FirstLookResult, type PageWatchApi, type Reply } from '@/lib/protocol';
 import { isSiteDisabled, readSettings } from '@/lib/settings';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToBackground } from '@/lib/messaging';
-import { changedText, firstLookText } from '@/lib/page/first-look';
+import { changedText, firstLookFrame, firstLookText } from '@/lib/page/first-look';
 import { recordScan, scanStats } from '@/lib/page/scan-stats';
 import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MUTATION_BATCH_MS } from '@/lib/limits';
 import type { Settings } from '@/lib/settings';
 import { loadUi, type UiApi } from './ui-api';
 import { loadScanner, type ScannerApi } from './scanner-api';
 
-export default defineUnlistedScript(() => {
+export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
+  const world = globalThis as { [PAGE_WATCH_GLOBAL]?: PageWatchApi };
+  // Run again in the same document (after an SPA navigation, a settings or dataset change).
+  const running = world[PAGE_WATCH_GLOBAL];
+  if (running) return running.again();
+
+  /** Null while quiet: the background runs this script only where the reader lets it. */
   let settings: Settings | null = null;
+  let annotated: unknown = null;
+  let awake: Promise<void> | null = null;
   let scanner: ScannerApi | null = null;
   let watcher: AbortController | null = null;
   let selectionListener: AbortController | null = null;
@@ -38,18 +54,19 @@ export default defineUnlistedScript(() => {
     scanner?.stop(false);
   };
   const alive = () => {
-    if (!browser.runtime?.id) invalidated();
+    // Quiet, it has not touched the extension's APIs (and must not just to ask this).
+    if (awake && !browser.runtime?.id) invalidated();
     return !controller.signal.aborted;
   };
   const isTop = window.top === window;
-  const runs = () => !!settings && !settings.paused && !isSiteDisabled(settings, location.hostname);
-  const annotationsAllowed = () => runs() && !settings!.discreet && isTop;
+  const runs = () => settings === null || (!settings.paused && !isSiteDisabled(settings, location.hostname));
+  const annotationsAllowed = () => !!settings && runs() && !settings.discreet && isTop;
   const ui = (): Promise<UiApi | null> => (annotationsAllowed() ? loadUi(() => sendToBackground('inject-ui', {})) : Promise.resolve(null));
 
   /**
-   * Each start() (page load, settings or dataset change) begins a new generation; work begun by an
-   * older one stops at its next step. So a pause or a disabled site that lands while a look is in
-   * flight is never followed by a watcher or a scanner, and no more text leaves this script.
+   * Each start (first look, wake, settings or dataset change) begins a new generation; work begun
+   * by an older one stops at its next step. So a pause or a disabled site that lands while a look is
+   * in flight is never followed by a watcher or a scanner, and no more text leaves this script.
    */
   let generation = 0;
   const current = (g: number) => g === generation && runs() && alive();
@@ -94,6 +111,19 @@ export default defineUnlistedScript(() => {
     watch(g, shadowRoots);
   };
 
+  /** The quiet first look: read, start watching, hand the text back (the background decides). */
+  const quietLook = (): FirstLookResult => {
+    const g = ++generation;
+    const at = performance.now();
+    const { text, shadowRoots } = firstLookText(document);
+    const overLimit = text.length > FIRST_LOOK_MAX_CHARS;
+    const collectMs = performance.now() - at;
+    // `candidate` is what the background answers; it wakes this script when it is true.
+    recordScan({ kind: 'first-look', at, totalMs: collectMs, collectMs, detectMs: 0, paintMs: 0, walkedNodes: 0, pageChars: text.length, mentions: 0, candidate: false });
+    watch(g, shadowRoots);
+    return { text: overLimit ? '' : text, overLimit, url: location.href, title: document.title };
+  };
+
   /**
    * Until the scanner loads: looks again at the blocks the page adds or reveals (hidden, aria-hidden
    * and open changes, as the scanner watches), at frames that finish loading, and after SPA
@@ -130,7 +160,10 @@ export default defineUnlistedScript(() => {
       const url = location.href.split('#')[0];
       if (url !== lastUrl || wholePage || nodes.size > HUGE_MUTATION_COUNT) {
         lastUrl = url;
-        void lookAtPage(g);
+        // Woken first: the look sends text, and only where the reader's settings still allow it.
+        void wakeUp().then(() => {
+          if (current(g)) return lookAtPage(g);
+        });
         return;
       }
       const at = performance.now();
@@ -138,9 +171,11 @@ export default defineUnlistedScript(() => {
       for (const root of more) observe(root);
       if (text === lastText || !/\p{L}/u.test(text)) return;
       lastText = text;
-      void look(text, at, false).then((candidate) => {
-        if (candidate && !life.signal.aborted && current(g)) return scan(g);
-      });
+      void wakeUp()
+        .then(() => (life.signal.aborted || !current(g) ? false : look(text, at, false)))
+        .then((candidate) => {
+          if (candidate && !life.signal.aborted && current(g)) return scan(g);
+        });
     };
     const schedule = () => {
       timer ??= setTimeout(flush, MUTATION_BATCH_MS);
@@ -149,8 +184,8 @@ export default defineUnlistedScript(() => {
     for (const root of shadowRoots) observe(root);
     // A frame's document arrives after its element: read the page again once a frame has loaded.
     const onLoad = (e: Event) => {
-      const name = (e.target as Element | null)?.localName;
-      if (name === 'iframe' || name === 'frame') {
+      const target = e.target as Element | null;
+      if ((target?.localName === 'iframe' || target?.localName === 'frame') && firstLookFrame(target)) {
         wholePage = true;
         schedule();
       }
@@ -164,12 +199,19 @@ export default defineUnlistedScript(() => {
     });
   };
 
-  const start = async () => {
+  /**
+   * A start once awake (wake, settings or dataset change): reads the settings; paused or disabled
+   * here, stops everything. `candidate`: the background already found a term (scan without looking
+   * again); `lookAgain`: look at the whole page first (settings or dataset changed).
+   */
+  const start = async ({ candidate = false, lookAgain = true } = {}) => {
     if (!alive()) return;
-    const g = ++generation;
+    // Waking for the watcher keeps its generation: the watch goes on.
+    const g = candidate || lookAgain ? ++generation : generation;
     const stored = await browser.storage.local.get([SETTINGS_STORAGE_KEY, ANNOTATED_PAGES_STORAGE_KEY]);
     if (g !== generation) return;
     settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
+    annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
     selectionListener?.abort();
     selectionListener = null;
     if (!runs()) {
@@ -180,10 +222,14 @@ export default defineUnlistedScript(() => {
       return;
     }
     if (scanner) await scanner.run(settings);
-    else await lookAtPage(g);
+    else if (candidate) {
+      const last = scanStats.scans.findLast((s) => s.kind === 'first-look');
+      if (last) last.candidate = true;
+      await scan(g);
+    } else if (lookAgain) await lookAtPage(g);
+    else if (!watcher) watch(g, []);
     if (g !== generation) return;
     // Annotations load only on pages that have some: the list of annotated pages is local.
-    const annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
     const here = location.href.split('#')[0];
     if (annotationsAllowed() && Array.isArray(annotated) && annotated.includes(here)) void (await ui())?.loadAnnotations();
     if (annotationsAllowed() && settings.annotateButton) {
@@ -201,59 +247,84 @@ export default defineUnlistedScript(() => {
   /** What this frame reports before (or without) the scanner. */
   const none = () => nothingFound(location.href, document.title, settings?.discreet ?? false);
 
-  browser.runtime.onMessage.addListener((raw: unknown, sender: { id?: string }, sendResponse: (reply: Reply<unknown>) => void) => {
-    if (sender.id !== browser.runtime.id) return undefined;
-    const command = validateTabCommand(raw);
-    if (!command.ok) return undefined;
-    // Chromium does not take a returned promise as the reply: answer through sendResponse.
-    void (async (): Promise<Reply<unknown>> => {
-      switch (command.name) {
-        case 'get-findings':
-          return { ok: true, data: runs() ? (scanner?.findings() ?? none()) : null };
-        case 'jump':
-          return { ok: true, data: (await scanner?.jump((command.body as { index: number }).index)) ?? false };
-        case 'next-mention':
-          await scanner?.step(1);
-          return { ok: true, data: null };
-        case 'previous-mention':
-          await scanner?.step(-1);
-          return { ok: true, data: null };
-        case 'open-card':
-          await scanner?.openCurrent();
-          return { ok: true, data: null };
-        case 'toggle-highlights':
-          scanner?.toggleHighlights();
-          return { ok: true, data: null };
-        case 'settings-changed':
-          await start();
-          return { ok: true, data: runs() ? (scanner?.findings() ?? none()) : null };
-        case 'annotate-selection':
-          (await ui())?.annotateSelection(true);
-          return { ok: true, data: null };
-        case 'annotations-changed':
-          await (await ui())?.loadAnnotations();
-          return { ok: true, data: null };
-        case 'annotation-status': {
-          const g = globalThis as { __stationwatchUi?: UiApi };
-          return { ok: true, data: g.__stationwatchUi?.annotationStatus() ?? [] };
+  /** Extension APIs from here on: answer tab commands, follow settings and dataset changes. */
+  const listen = () => {
+    browser.runtime.onMessage.addListener((raw: unknown, sender: { id?: string }, sendResponse: (reply: Reply<unknown>) => void) => {
+      if (sender.id !== browser.runtime.id) return undefined;
+      const command = validateTabCommand(raw);
+      if (!command.ok) return undefined;
+      // Chromium does not take a returned promise as the reply: answer through sendResponse.
+      void (async (): Promise<Reply<unknown>> => {
+        switch (command.name) {
+          case 'get-findings':
+            return { ok: true, data: runs() ? (scanner?.findings() ?? none()) : null };
+          case 'jump':
+            return { ok: true, data: (await scanner?.jump((command.body as { index: number }).index)) ?? false };
+          case 'next-mention':
+            await scanner?.step(1);
+            return { ok: true, data: null };
+          case 'previous-mention':
+            await scanner?.step(-1);
+            return { ok: true, data: null };
+          case 'open-card':
+            await scanner?.openCurrent();
+            return { ok: true, data: null };
+          case 'toggle-highlights':
+            scanner?.toggleHighlights();
+            return { ok: true, data: null };
+          case 'settings-changed':
+            await start();
+            return { ok: true, data: runs() ? (scanner?.findings() ?? none()) : null };
+          case 'annotate-selection':
+            (await ui())?.annotateSelection(true);
+            return { ok: true, data: null };
+          case 'annotations-changed':
+            await (await ui())?.loadAnnotations();
+            return { ok: true, data: null };
+          case 'annotation-status': {
+            const g = globalThis as { __stationwatchUi?: UiApi };
+            return { ok: true, data: g.__stationwatchUi?.annotationStatus() ?? [] };
+          }
+          case 'jump-annotation':
+            return { ok: true, data: (await ui())?.jumpToAnnotation((command.body as { id: string }).id) ?? false };
         }
-        case 'jump-annotation':
-          return { ok: true, data: (await ui())?.jumpToAnnotation((command.body as { id: string }).id) ?? false };
-      }
-    })().then(sendResponse, (error: unknown) => sendResponse({ ok: false, error: error instanceof Error ? error.message : String(error) }));
-    return true;
-  });
+      })().then(sendResponse, (error: unknown) => sendResponse({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+      return true;
+    });
 
-  browser.storage.onChanged.addListener((changes, area) => {
-    if (area !== 'local' || controller.signal.aborted) return;
-    if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void start();
-  });
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (area !== 'local' || controller.signal.aborted) return;
+      if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void start();
+    });
+  };
 
-  // After the next frame the page's layout is done: innerText reads it instead of forcing it
-  // inside our task. Hidden tabs have no frames; they look when idle.
-  const begin = () => void start();
-  const idle = (window as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-  if (document.visibilityState === 'visible') requestAnimationFrame(() => (idle ? idle(begin, { timeout: 500 }) : setTimeout(begin, 0)));
-  else if (idle) idle(begin, { timeout: 500 });
-  else setTimeout(begin, 0);
+  /** Wakes once (listeners, settings, annotations) without looking at the whole page again. */
+  const wakeUp = (candidate = false): Promise<void> => {
+    if (awake) return candidate ? awake.then(() => start({ candidate: true, lookAgain: false })) : awake;
+    awake = Promise.resolve().then(() => {
+      if (!alive()) return;
+      listen();
+      return start({ candidate, lookAgain: false });
+    });
+    return awake;
+  };
+
+  /**
+   * The background runs this script once the page has loaded, when its layout is normally done, so
+   * `innerText` reads it now (waiting a frame and an idle moment cost more in a fresh world than it
+   * saved: bench/page-results.md). A hidden tab has no up-to-date layout: it looks when idle.
+   */
+  const whenLaidOut = <T>(fn: () => T): Promise<T> =>
+    new Promise((resolve) => {
+      const run = () => resolve(fn());
+      const idle = (window as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+      if (document.visibilityState === 'visible' || !idle) run();
+      else idle(run, { timeout: 500 });
+    });
+
+  world[PAGE_WATCH_GLOBAL] = {
+    again: () => (awake || controller.signal.aborted ? Promise.resolve(null) : whenLaidOut(quietLook)),
+    wake: (candidate) => wakeUp(candidate),
+  };
+  return whenLaidOut(quietLook);
 });

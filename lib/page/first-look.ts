@@ -36,6 +36,30 @@ export interface FirstLook {
   shadowRoots: ShadowRoot[];
 }
 
+/**
+ * Whether the first look reads a frame: big and visible enough, with a same-origin `src`. Frames
+ * without one (no `src`, about:blank, `srcdoc`) are filled by scripts, and on news pages they are ad
+ * slots; reading one sets up the extension's world in it, about 1 ms each (bench/page-results.md).
+ * The page scanner, once it loads for another reason, reads those too.
+ */
+export function firstLookFrame(frame: Element): boolean {
+  return sameOriginSrc(frame) && readableFrame(frame);
+}
+
+/** Whether a frame's `src` is on the page's own origin (scheme and host: file: pages have an opaque origin). */
+export function sameOriginSrc(frame: Element): boolean {
+  const src = frame.getAttribute('src');
+  if (!src || frame.hasAttribute('srcdoc')) return false;
+  let url: URL;
+  try {
+    url = new URL(src, frame.ownerDocument.baseURI);
+  } catch {
+    return false;
+  }
+  const here = frame.ownerDocument.location;
+  return url.protocol === here.protocol && url.host === here.host;
+}
+
 /** The rendered text of `doc`, its open shadow roots under custom elements, and its readable same-origin frames. */
 export function firstLookText(doc: Document): FirstLook {
   const root = doc.body ?? doc.documentElement;
@@ -45,9 +69,9 @@ export function firstLookText(doc: Document): FirstLook {
   collectShadowRoots(doc, root, shadowRoots);
   for (const shadow of shadowRoots) parts.push(shadowText(shadow));
   for (const frame of doc.querySelectorAll('iframe, frame')) {
-    // Size first: touching a frame's document sets up the extension's world in it, which costs
-    // more than reading it (ad-heavy pages carry twenty pixel-sized frames).
-    if (!readableFrame(frame)) continue;
+    // Checked before touching the frame's document: that sets up the extension's world in it,
+    // which costs more than reading it (ad-heavy pages carry twenty pixel-sized frames).
+    if (!firstLookFrame(frame)) continue;
     let inner: Document | null = null;
     try {
       inner = (frame as HTMLIFrameElement).contentDocument;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchWithExtension, pageHighlights, ROOT, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
+import { launchWithExtension, waitForDecision, pageHighlights, ROOT, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
 import { IsolatedWorld } from './isolated-world';
 import { readCard } from './card';
 
@@ -41,7 +41,7 @@ async function open(path: string): Promise<{ page: Page; world: IsolatedWorld }>
   const page = await ext.context.newPage();
   const world = await IsolatedWorld.attach(page, ext.extensionId);
   await page.goto(`${server.origin}${path}`);
-  await world.waitForFirstScan();
+  await waitForDecision(ext, page, world);
   return { page, world };
 }
 

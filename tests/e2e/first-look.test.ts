@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchWithExtension, pageHighlights, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
+import { launchWithExtension, waitForDecision, pageHighlights, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
 import { IsolatedWorld } from './isolated-world';
 
 let ext: ExtensionBrowser;
@@ -59,7 +59,7 @@ async function open(path: string): Promise<{ tab: Page; world: IsolatedWorld }> 
   const tab = await ext.context.newPage();
   const world = await IsolatedWorld.attach(tab, ext.extensionId);
   await tab.goto(`${server.origin}${path}`);
-  await world.waitForFirstScan();
+  await waitForDecision(ext, tab, world);
   return { tab, world };
 }
 
@@ -145,18 +145,28 @@ describe('first look', () => {
     await tab.close();
   });
 
-  it('on a disabled site sends no text, and the background refuses text from there anyway', async () => {
+  it('on a disabled site runs nothing in the page, and the background refuses text from there anyway', async () => {
     await setDisabledSites(['127.0.0.1']);
     try {
       const tab = await ext.context.newPage();
       const world = await IsolatedWorld.attach(tab, ext.extensionId);
       await tab.goto(`${server.origin}/disabled.html`);
       await tab.waitForTimeout(1_000);
-      expect((await world.stats())?.scans ?? []).toEqual([]);
-      expect(await scannerLoaded(world)).toBe(false);
+      // No script of ours ran: the extension has no world in the page at all.
+      expect(await world.contextId()).toBeNull();
+      expect(await findings(tab)).toBeNull();
       // A look forged from the extension's own world of that page (as a stale script might send).
-      const reply = await world.evaluate<{ ok: boolean; error?: string }>(
-        `chrome.runtime.sendMessage({ to: 'background', name: 'first-look', body: { text: ${JSON.stringify(MENTION)}, whole: true, discreet: false } })`,
+      const tabId = await tabIdOf(ext, tab);
+      const reply = await ext.worker.evaluate(
+        async ({ id, text }) => {
+          const [result] = await chrome.scripting.executeScript({
+            target: { tabId: id },
+            func: (t: string) => chrome.runtime.sendMessage({ to: 'background', name: 'first-look', body: { text: t, whole: true, discreet: false } }),
+            args: [text],
+          });
+          return result?.result as { ok: boolean; error?: string };
+        },
+        { id: tabId, text: MENTION },
       );
       expect(reply).toMatchObject({ ok: false, error: expect.stringMatching(/paused or turned off/) });
       await world.detach();

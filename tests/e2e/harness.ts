@@ -8,6 +8,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import type { IsolatedWorld } from './isolated-world';
+import type { ScanStats } from '../../lib/page/scan-stats';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const EXTENSION_DIR = resolve(ROOT, '.output/chrome-mv3');
@@ -144,6 +146,23 @@ export async function tabIdOf(ext: ExtensionBrowser, page: Page): Promise<number
   }, url);
   if (id < 0) throw new Error(`no tab for ${url}`);
   return id;
+}
+
+/**
+ * Waits until Stationwatch has decided `page` (what the badge shows): the background's "nothing
+ * found" after the first look, or the page scanner's findings after its first paint. Returns the
+ * scan stats of the extension's world in the page.
+ */
+export async function waitForDecision(ext: ExtensionBrowser, page: Page, world: IsolatedWorld, timeoutMs = 15_000): Promise<ScanStats> {
+  const deadline = Date.now() + timeoutMs;
+  const tabId = await tabIdOf(ext, page);
+  for (;;) {
+    const findings = await ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`] ?? null, tabId).catch(() => null);
+    const stats = findings ? await world.stats().catch(() => null) : null;
+    if (stats) return stats;
+    if (Date.now() > deadline) throw new Error(`the page was not decided in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Names and sizes of the page's custom highlights (visible to the page, as the spec says). */

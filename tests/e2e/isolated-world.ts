@@ -76,17 +76,6 @@ export class IsolatedWorld {
     }
   }
 
-  /** Waits until the content script has decided about the page and painted (or found nothing). */
-  async waitForFirstScan(timeoutMs = 15_000): Promise<ScanStats> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const stats = await this.stats().catch(() => null);
-      if (stats && stats.firstScanDoneMs >= 0) return stats;
-      if (Date.now() > deadline) throw new Error(`content script did not finish its first scan in ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   async detach(): Promise<void> {
     await this.cdp.detach().catch(() => undefined);
   }

@@ -1,0 +1,126 @@
+/**
+ * The background's side of the always-on page script (entrypoints/page-watch): it runs the script in
+ * each page the reader lets Stationwatch read, once the page has loaded, and acts on the text the
+ * script's first look hands back. The page pays for no extension API and no message until there is
+ * something to do there: the text comes back as the script's result, and the script is woken
+ * (`PageWatchApi.wake`) only where a term was found, the page has annotations, or the reader uses the
+ * annotate button.
+ *
+ * Paused, or on a disabled site, the script is not run at all: nothing of Stationwatch is in the page.
+ */
+import { browser } from 'wxt/browser';
+import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, type PageFindings, type TabCommandName } from '@/lib/protocol';
+import { isSiteDisabled, readSettings, type Settings } from '@/lib/settings';
+import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
+import { sendToTab } from '@/lib/messaging';
+
+/** Pages the always-on script runs on (where the host permissions reach). */
+export const READABLE_PAGE = /^(https?|file):\/\//i;
+
+const PAGE_WATCH_FILE = '/page-watch.js' as const;
+
+export interface PageLookDeps {
+  anyTermIn(text: string): Promise<boolean>;
+  setFindings(tabId: number, findings: PageFindings | null): Promise<void>;
+}
+
+/** Runs a file of ours, or a method of the page script's API, in a tab's frame (the extension's isolated world). */
+async function runInPage(tabId: number, frameId: number, what: { file: typeof PAGE_WATCH_FILE } | { wake: boolean }): Promise<unknown> {
+  if (browser.scripting) {
+    const target = { tabId, frameIds: [frameId] };
+    const [first] =
+      'file' in what
+        ? await browser.scripting.executeScript({ target, files: [what.file] })
+        : await browser.scripting.executeScript({
+            target,
+            // Serialised and run in the page's isolated world: it can use nothing from this module.
+            func: (name: string, candidate: boolean) => {
+              const api = (globalThis as unknown as Record<string, { wake?: (c: boolean) => Promise<void> } | undefined>)[name];
+              return api?.wake ? api.wake(candidate).then(() => true) : false;
+            },
+            args: [PAGE_WATCH_GLOBAL, what.wake],
+          });
+    return first?.result;
+  }
+  // Firefox MV2: tabs.executeScript, which takes code instead of a function.
+  const tabs = browser.tabs as unknown as { executeScript: (id: number, details: object) => Promise<unknown[]> };
+  const details =
+    'file' in what
+      ? { file: what.file, frameId }
+      : { frameId, code: `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${what.wake}).then(() => true) : false; })()` };
+  const [first] = await tabs.executeScript(tabId, details);
+  return first;
+}
+
+async function readStoredSettings(): Promise<Settings> {
+  return readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+export function createPageLooks(deps: PageLookDeps) {
+  /**
+   * Runs the page script in a tab's top frame and acts on its first look. `wake`: wake the script
+   * whatever the look found (a tab command must reach it). Resolves false when the page may not be read.
+   */
+  async function lookAt(tabId: number, { wake = false } = {}): Promise<boolean> {
+    const tab = await browser.tabs.get(tabId).catch(() => null);
+    if (!tab?.url || !READABLE_PAGE.test(tab.url)) return false;
+    const settings = await readStoredSettings();
+    if (settings.paused || isSiteDisabled(settings, hostOf(tab.url))) return false;
+    const look = validateFirstLookResult(await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => null));
+    if (!look) {
+      // Already awake (it looks for itself), or the page went away.
+      if (wake) await runInPage(tabId, 0, { wake: false }).catch(() => undefined);
+      return true;
+    }
+    // The reader may have paused or disabled the site while the page was read.
+    const now = await readStoredSettings();
+    if (now.paused || isSiteDisabled(now, hostOf(look.url))) return false;
+    let candidate = look.overLimit;
+    if (!candidate) {
+      try {
+        candidate = await deps.anyTermIn(look.text);
+      } catch {
+        // No dataset yet: its installation looks at every tab again.
+        return true;
+      }
+    }
+    const annotatedPages = (await browser.storage.local.get(ANNOTATED_PAGES_STORAGE_KEY))[ANNOTATED_PAGES_STORAGE_KEY];
+    const annotated = Array.isArray(annotatedPages) && annotatedPages.includes(look.url.split('#')[0]);
+    if (!candidate) await deps.setFindings(tabId, nothingFound(look.url, look.title, now.discreet));
+    if (candidate || annotated || wake || (now.annotateButton && !now.discreet)) await runInPage(tabId, 0, { wake: candidate }).catch(() => undefined);
+    return true;
+  }
+
+  /** Looks at every open tab again (settings or dataset changed); tabs whose script is awake follow the change themselves. */
+  async function lookAtAll(): Promise<void> {
+    const tabs = await browser.tabs.query({ status: 'complete' });
+    await Promise.all(tabs.map((tab) => (tab.id === undefined ? undefined : lookAt(tab.id).catch(() => undefined))));
+  }
+
+  /** Sends a tab command; a page whose script is still quiet (or absent) is woken first. */
+  async function commandTab<T>(tabId: number, name: TabCommandName, body: object = {}, frameId = 0): Promise<T | undefined> {
+    try {
+      return await sendToTab<T>(tabId, name, body, frameId);
+    } catch {
+      if (frameId !== 0 || !(await lookAt(tabId, { wake: true }))) return undefined;
+      return sendToTab<T>(tabId, name, body, frameId);
+    }
+  }
+
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === 'complete') void lookAt(tabId).catch(() => undefined);
+  });
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes)) void lookAtAll();
+  });
+
+  return { lookAt, lookAtAll, commandTab };
+}

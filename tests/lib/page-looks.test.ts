@@ -1,0 +1,116 @@
+/**
+ * The background's side of the always-on page script: it runs the script only where the reader lets
+ * Stationwatch read, reports "nothing found" itself, and wakes the script only where there is
+ * something to do (a term, annotations, the annotate button, a reader's command).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { createPageLooks } from '../../entrypoints/background/page-looks';
+import type { PageFindings } from '../../lib/protocol';
+
+const TEXT_ON = 'Safeguard Defenders counted overseas police stations.';
+const TEXT_OFF = 'Our tomatoes did well this year.';
+
+let findings: Map<number, PageFindings | null>;
+let injected: { file?: string; wake?: boolean }[];
+let pageText: string;
+let scriptAwake: boolean;
+let sendMessage: ReturnType<typeof vi.fn>;
+
+async function openTab(url: string): Promise<number> {
+  const tab = await fakeBrowser.tabs.create({ url });
+  return tab.id!;
+}
+
+function setup() {
+  return createPageLooks({
+    anyTermIn: async (text) => text.includes('police stations'),
+    setFindings: async (tabId, f) => void findings.set(tabId, f),
+  });
+}
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  findings = new Map();
+  injected = [];
+  pageText = TEXT_OFF;
+  scriptAwake = false;
+  (fakeBrowser.scripting as { executeScript: unknown }).executeScript = vi.fn(async (details: { files?: string[]; args?: unknown[] }) => {
+    if (details.files) {
+      injected.push({ file: details.files[0] });
+      return [{ result: scriptAwake ? null : { text: pageText, overLimit: false, url: 'https://news.example/a', title: 'A' } }];
+    }
+    injected.push({ wake: details.args![1] as boolean });
+    scriptAwake = true;
+    return [{ result: true }];
+  });
+  sendMessage = vi.fn(async () => {
+    if (!scriptAwake) throw new Error('Could not establish connection. Receiving end does not exist.');
+    return { ok: true, data: 'done' };
+  });
+  (fakeBrowser.tabs as { sendMessage: unknown }).sendMessage = sendMessage;
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('page looks', () => {
+  it('reports "nothing found" for a page without a term and leaves its script quiet', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    expect(await looks.lookAt(tab)).toBe(true);
+    expect(injected).toEqual([{ file: '/page-watch.js' }]);
+    expect(findings.get(tab)).toMatchObject({ onTopic: false, mentionCount: 0, url: 'https://news.example/a' });
+  });
+
+  it('wakes the script with the scanner where the first look found a term, and reports nothing itself', async () => {
+    pageText = TEXT_ON;
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    await looks.lookAt(tab);
+    expect(injected).toEqual([{ file: '/page-watch.js' }, { wake: true }]);
+    expect(findings.has(tab)).toBe(false);
+  });
+
+  it('wakes the script (without the scanner) on a page that has annotations, or when the annotate button is on', async () => {
+    await fakeBrowser.storage.local.set({ annotatedPages: ['https://news.example/a'] });
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    await looks.lookAt(tab);
+    expect(injected).toEqual([{ file: '/page-watch.js' }, { wake: false }]);
+    expect(findings.get(tab)).toMatchObject({ onTopic: false });
+
+    await fakeBrowser.storage.local.set({ annotatedPages: [], settings: { annotateButton: true } });
+    scriptAwake = false;
+    injected = [];
+    await looks.lookAt(tab);
+    expect(injected).toEqual([{ file: '/page-watch.js' }, { wake: false }]);
+  });
+
+  it('runs nothing in the page when paused, on a disabled site, or on a page it may not read', async () => {
+    const looks = setup();
+    await fakeBrowser.storage.local.set({ settings: { paused: true } });
+    expect(await looks.lookAt(await openTab('https://news.example/a'))).toBe(false);
+    await fakeBrowser.storage.local.set({ settings: { disabledSites: ['example.org'] } });
+    expect(await looks.lookAt(await openTab('https://www.example.org/b'))).toBe(false);
+    expect(await looks.lookAt(await openTab('chrome://settings/'))).toBe(false);
+    expect(injected).toEqual([]);
+    expect(findings.size).toBe(0);
+  });
+
+  it('a reader’s command wakes a quiet script first, then reaches it', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    await looks.lookAt(tab);
+    expect(await looks.commandTab(tab, 'annotate-selection')).toBe('done');
+    expect(injected.at(-1)).toEqual({ wake: false });
+    expect(sendMessage).toHaveBeenCalledTimes(2);
+  });
+
+  it('a command to a paused page is not delivered and wakes nothing', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    await fakeBrowser.storage.local.set({ settings: { paused: true } });
+    expect(await looks.commandTab(tab, 'annotate-selection')).toBeUndefined();
+    expect(injected).toEqual([]);
+  });
+});
