@@ -74,10 +74,20 @@ export interface PageWatchApi {
   /** Run again in the same document: a new whole-page look while it is still quiet, else null. */
   again(): Promise<FirstLookResult | null>;
   /**
-   * Start using extension APIs: read the settings, answer tab commands, load annotations; with
-   * `candidate`, also load the page scanner.
+   * Start using extension APIs: answer tab commands, follow settings changes, load annotations;
+   * with `candidate`, also start the page scanner.
    */
-  wake(candidate: boolean): Promise<void>;
+  wake(request: WakeRequest): Promise<void>;
+}
+
+/**
+ * Why the background wakes a page script: `candidate`, a term was found (the page scanner is already
+ * injected); `settings` and `annotated` spare the page its own storage read (validated there).
+ */
+export interface WakeRequest {
+  candidate: boolean;
+  settings?: unknown;
+  annotated?: boolean;
 }
 
 /** Requests to the background: name → [request schema, response type]. */

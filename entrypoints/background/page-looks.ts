@@ -9,7 +9,7 @@
  * Paused, or on a disabled site, the script is not run at all: nothing of Stationwatch is in the page.
  */
 import { browser } from 'wxt/browser';
-import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, type PageFindings, type TabCommandName } from '@/lib/protocol';
+import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
 import { isSiteDisabled, readSettings, type Settings } from '@/lib/settings';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToTab } from '@/lib/messaging';
@@ -18,6 +18,7 @@ import { sendToTab } from '@/lib/messaging';
 export const READABLE_PAGE = /^(https?|file):\/\//i;
 
 const PAGE_WATCH_FILE = '/page-watch.js' as const;
+const PAGE_SCANNER_FILE = '/page-scanner.js' as const;
 
 export interface PageLookDeps {
   anyTermIn(text: string): Promise<boolean>;
@@ -25,7 +26,7 @@ export interface PageLookDeps {
 }
 
 /** Runs a file of ours, or a method of the page script's API, in a tab's frame (the extension's isolated world). */
-async function runInPage(tabId: number, frameId: number, what: { file: typeof PAGE_WATCH_FILE } | { wake: boolean }): Promise<unknown> {
+async function runInPage(tabId: number, frameId: number, what: { file: typeof PAGE_WATCH_FILE | typeof PAGE_SCANNER_FILE } | { wake: WakeRequest }): Promise<unknown> {
   if (browser.scripting) {
     const target = { tabId, frameIds: [frameId] };
     const [first] =
@@ -34,9 +35,9 @@ async function runInPage(tabId: number, frameId: number, what: { file: typeof PA
         : await browser.scripting.executeScript({
             target,
             // Serialised and run in the page's isolated world: it can use nothing from this module.
-            func: (name: string, candidate: boolean) => {
-              const api = (globalThis as unknown as Record<string, { wake?: (c: boolean) => Promise<void> } | undefined>)[name];
-              return api?.wake ? api.wake(candidate).then(() => true) : false;
+            func: (name: string, request: WakeRequest) => {
+              const api = (globalThis as unknown as Record<string, { wake?: (r: WakeRequest) => Promise<void> } | undefined>)[name];
+              return api?.wake ? api.wake(request).then(() => true) : false;
             },
             args: [PAGE_WATCH_GLOBAL, what.wake],
           });
@@ -47,7 +48,7 @@ async function runInPage(tabId: number, frameId: number, what: { file: typeof PA
   const details =
     'file' in what
       ? { file: what.file, frameId }
-      : { frameId, code: `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${what.wake}).then(() => true) : false; })()` };
+      : { frameId, code: `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${JSON.stringify(what.wake)}).then(() => true) : false; })()` };
   const [first] = await tabs.executeScript(tabId, details);
   return first;
 }
@@ -77,7 +78,7 @@ export function createPageLooks(deps: PageLookDeps) {
     const look = validateFirstLookResult(await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => null));
     if (!look) {
       // Already awake (it looks for itself), or the page went away.
-      if (wake) await runInPage(tabId, 0, { wake: false }).catch(() => undefined);
+      if (wake) await runInPage(tabId, 0, { wake: { candidate: false } }).catch(() => undefined);
       return true;
     }
     // The reader may have paused or disabled the site while the page was read.
@@ -95,7 +96,15 @@ export function createPageLooks(deps: PageLookDeps) {
     const annotatedPages = (await browser.storage.local.get(ANNOTATED_PAGES_STORAGE_KEY))[ANNOTATED_PAGES_STORAGE_KEY];
     const annotated = Array.isArray(annotatedPages) && annotatedPages.includes(look.url.split('#')[0]);
     if (!candidate) await deps.setFindings(tabId, nothingFound(look.url, look.title, now.discreet));
-    if (candidate || annotated || wake || (now.annotateButton && !now.discreet)) await runInPage(tabId, 0, { wake: candidate }).catch(() => undefined);
+    if (!(candidate || annotated || wake || (now.annotateButton && !now.discreet))) return true;
+    try {
+      // The scanner goes in first, and the settings with the wake: the page reads no storage and
+      // sends no message before its scan.
+      if (candidate) await runInPage(tabId, 0, { file: PAGE_SCANNER_FILE });
+      await runInPage(tabId, 0, { wake: { candidate, settings: now, annotated } });
+    } catch {
+      // The page went away meanwhile.
+    }
     return true;
   }
 

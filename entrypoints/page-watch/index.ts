@@ -21,7 +21,7 @@
  */
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { nothingFound, PAGE_WATCH_GLOBAL, validateTabCommand, type FirstLookResult, type PageWatchApi, type Reply } from '@/lib/protocol';
+import { nothingFound, PAGE_WATCH_GLOBAL, validateTabCommand, type FirstLookResult, type PageWatchApi, type Reply, type WakeRequest } from '@/lib/protocol';
 import { isSiteDisabled, readSettings } from '@/lib/settings';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToBackground } from '@/lib/messaging';
@@ -204,14 +204,20 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
    * here, stops everything. `candidate`: the background already found a term (scan without looking
    * again); `lookAgain`: look at the whole page first (settings or dataset changed).
    */
-  const start = async ({ candidate = false, lookAgain = true } = {}) => {
+  const start = async ({ candidate = false, lookAgain = true, given }: { candidate?: boolean; lookAgain?: boolean; given?: WakeRequest } = {}) => {
     if (!alive()) return;
     // Waking for the watcher keeps its generation: the watch goes on.
     const g = candidate || lookAgain ? ++generation : generation;
-    const stored = await browser.storage.local.get([SETTINGS_STORAGE_KEY, ANNOTATED_PAGES_STORAGE_KEY]);
-    if (g !== generation) return;
-    settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
-    annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
+    const here = location.href.split('#')[0];
+    if (given?.settings !== undefined) {
+      settings = readSettings(given.settings);
+      annotated = given.annotated ? [here] : [];
+    } else {
+      const stored = await browser.storage.local.get([SETTINGS_STORAGE_KEY, ANNOTATED_PAGES_STORAGE_KEY]);
+      if (g !== generation) return;
+      settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
+      annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
+    }
     selectionListener?.abort();
     selectionListener = null;
     if (!runs()) {
@@ -230,7 +236,6 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
     else if (!watcher) watch(g, []);
     if (g !== generation) return;
     // Annotations load only on pages that have some: the list of annotated pages is local.
-    const here = location.href.split('#')[0];
     if (annotationsAllowed() && Array.isArray(annotated) && annotated.includes(here)) void (await ui())?.loadAnnotations();
     if (annotationsAllowed() && settings.annotateButton) {
       selectionListener = new AbortController();
@@ -299,12 +304,13 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
   };
 
   /** Wakes once (listeners, settings, annotations) without looking at the whole page again. */
-  const wakeUp = (candidate = false): Promise<void> => {
-    if (awake) return candidate ? awake.then(() => start({ candidate: true, lookAgain: false })) : awake;
+  const wakeUp = (request: WakeRequest = { candidate: false }): Promise<void> => {
+    const { candidate } = request;
+    if (awake) return candidate ? awake.then(() => start({ candidate: true, lookAgain: false, given: request })) : awake;
     awake = Promise.resolve().then(() => {
       if (!alive()) return;
       listen();
-      return start({ candidate, lookAgain: false });
+      return start({ candidate, lookAgain: false, given: request });
     });
     return awake;
   };
@@ -324,7 +330,7 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
 
   world[PAGE_WATCH_GLOBAL] = {
     again: () => (awake || controller.signal.aborted ? Promise.resolve(null) : whenLaidOut(quietLook)),
-    wake: (candidate) => wakeUp(candidate),
+    wake: (request) => wakeUp(request),
   };
   return whenLaidOut(quietLook);
 });

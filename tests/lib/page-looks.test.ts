@@ -40,7 +40,7 @@ beforeEach(() => {
       injected.push({ file: details.files[0] });
       return [{ result: scriptAwake ? null : { text: pageText, overLimit: false, url: 'https://news.example/a', title: 'A' } }];
     }
-    injected.push({ wake: details.args![1] as boolean });
+    injected.push({ wake: (details.args![1] as { candidate: boolean }).candidate });
     scriptAwake = true;
     return [{ result: true }];
   });
@@ -67,7 +67,7 @@ describe('page looks', () => {
     const looks = setup();
     const tab = await openTab('https://news.example/a');
     await looks.lookAt(tab);
-    expect(injected).toEqual([{ file: '/page-watch.js' }, { wake: true }]);
+    expect(injected).toEqual([{ file: '/page-watch.js' }, { file: '/page-scanner.js' }, { wake: true }]);
     expect(findings.has(tab)).toBe(false);
   });
 
