@@ -5,17 +5,19 @@
  * a local server in headless Chromium with a private copy of the built extension (.output/chrome-mv3;
  * run `npx wxt build` first), and in a second Chromium without it, and reports per page and as medians:
  *
- * - work: CPU time the extension's scripts spend in the page from the content script's start until
- *   the page is decided: highlights painted, or the first look found nothing (V8 sampling profiler,
- *   samples whose stack holds a frame of any of our scripts: page-watch.js, and page-scanner.js
- *   where it loads — script evaluation, the first look, detector load, the scan, painting, the
- *   report); scan: the deciding scan alone (the first look, or the scanner's first full scan:
- *   collect + detect + paint), timed in the isolated world, which page scripts cannot read;
- * - null ext: the same page's CPU for a null extension (a content script that only reads one storage
- *   key and stops), measured the same way in a third Chromium: what any content script costs here;
- *   (work − null)/floor is our share above it;
- * - background: the background worker's time on the page's first looks (it checks the text the
- *   page sent for terms), read from the worker; it runs in the extension's process, not the page's;
+ * - work: CPU time the extension's scripts spend in the page from the page script's start until the
+ *   page is decided (the background has findings for the tab: "nothing found" after the first look,
+ *   or the scanner's report after its first paint), by the V8 sampling profiler: samples whose stack
+ *   holds a frame of any of our scripts (page-watch.js, and page-scanner.js where it loads): script
+ *   evaluation, the first look, waking, the scan, painting, the report; scan: the deciding scan
+ *   alone (the first look, or the scanner's first full scan: collect + detect + paint), timed in the
+ *   isolated world, which page scripts cannot read;
+ * - null ext: the same page's CPU for a null extension (a manifest content script that only reads
+ *   one storage key and stops), measured the same way in a third Chromium: what a conventional
+ *   content script costs here; (work − null)/floor is our share above it;
+ * - background: the background worker's time on the page's text (the first look's term check and,
+ *   on pages with a term, the whole-page decision), read from the worker; it runs in the
+ *   extension's process, not the page's;
  * - floor: a bare TreeWalker pass reading every text node's data, run in a fresh isolated world of
  *   the same page (cold DOM wrappers, like the content script's first walk); ratio = work / floor;
  * - longest: the longest stretch of uninterrupted extension work (profiler) or single rescan;
@@ -28,7 +30,7 @@
  * - mark.js: `new Mark(document.body).mark(term)` for every term of the dataset's list (npm mark.js
  *   8.11.1, separateWordSearch off, acrossElements on; terms it cannot compile are skipped and
  *   counted) on the same page without the extension;
- * - size: the always-on content script (page-watch.js), gzip.
+ * - size: the always-on page script (page-watch.js), gzip.
  *
  * Nothing here is visible to the pages: timings are read over the DevTools protocol from the
  * extension's isolated world; the floor runs in a world of its own.
@@ -41,6 +43,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumPath, EXTENSION_DIR, launchWithExtension, ROOT, serveStatic, tabIdOf, waitForDataset, waitForDecision, type ExtensionBrowser } from '../tests/e2e/harness';
 import { IsolatedWorld } from '../tests/e2e/isolated-world';
 import type { ScanStats } from '../lib/page/scan-stats';
+import { profiledVisit } from './profile';
 import { loadDatasetFromDir } from '../lib/dataset/load-node';
 import { CONTENT_SCRIPT_GZIP_BUDGET_BYTES } from '../lib/limits';
 
@@ -52,8 +55,6 @@ const TARGET = {
   longestTaskMs: 50,
   burstSlowdown: 1.5,
 } as const;
-/** Profiler sampling interval (µs): fine enough to see a 1 ms task, light enough not to skew it. */
-const SAMPLING_US = 100;
 /** Mutations in one burst, and how many bursts per page (median taken). */
 const BURST_OPS = 2_000;
 const BURST_ROUNDS = 6;
@@ -152,53 +153,6 @@ const median = (xs: number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-
-// --- profiler ---------------------------------------------------------------------------------
-
-interface Profile {
-  nodes: { id: number; callFrame: { url: string; functionName: string }; children?: number[] }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** CPU in the extension's content script (ms), and its longest uninterrupted stretch (ms). */
-function extensionCpu(profile: Profile, scriptPrefix: string): { totalMs: number; longestMs: number } {
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const ours = new Map<number, boolean>();
-  const isOurs = (id: number): boolean => {
-    const known = ours.get(id);
-    if (known !== undefined) return known;
-    const node = byId.get(id)!;
-    const up = parent.get(id);
-    const v = node.callFrame.url.startsWith(scriptPrefix) || (up !== undefined && isOurs(up));
-    ours.set(id, v);
-    return v;
-  };
-  const gc = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(garbage collector)').map((n) => n.id));
-  let total = 0;
-  let longest = 0;
-  let run = 0;
-  let pendingGc = 0;
-  // Sample i covers the time up to the next sample; GC between two of our samples is ours too.
-  for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i]!;
-    const dt = (profile.timeDeltas[i + 1] ?? SAMPLING_US) / 1000;
-    if (isOurs(id)) {
-      run += pendingGc + dt;
-      total += pendingGc + dt;
-      pendingGc = 0;
-      longest = Math.max(longest, run);
-    } else if (gc.has(id) && run > 0) {
-      pendingGc += dt;
-    } else {
-      run = 0;
-      pendingGc = 0;
-    }
-  }
-  return { totalMs: total, longestMs: longest };
-}
 
 // --- in-page measurements -------------------------------------------------------------------
 
@@ -347,12 +301,10 @@ function step(name: string): void {
 
 async function measure(ext: ExtensionBrowser, nullExt: ExtensionBrowser, bare: Browser, url: string, opts: { markJs: boolean; markSource: string; terms: string[] }): Promise<Omit<PageResult, 'dir' | 'page'>> {
   // With the extension.
-  const page = await ext.context.newPage();
-  const world = await IsolatedWorld.attach(page, ext.extensionId);
+  // Read before the page loads: its first look may come before the load event.
+  const bgBefore = await backgroundLooks(ext);
+  const { page, world, first, cpu } = await profiledVisit(ext, url, (p, w) => waitForDecision(ext, p, w, 20_000));
   try {
-    // Read before the page loads: its first look may come before the load event.
-    const bgBefore = await backgroundLooks(ext);
-    const { first, cpu } = await profiledLoad(ext, world, page, url, () => waitForDecision(ext, page, world, 20_000));
     step('load and first scan');
     // The scan that decided the page: the scanner's first full scan where the first look found a
     // term (it painted), else the first look itself.
@@ -461,7 +413,7 @@ function summary(label: string, rows: PageResult[], ratioTarget: number | null):
     `${label}: ${ok.length} pages (${rows.length - ok.length} failed to load), ${ok.filter((r) => r.onTopic).length} on topic`,
     `  median floor ${f(m('floorMs'), 2)} ms, scan ${f(m('scanMs'))} ms, work ${f(m('workMs'))} ms, background ${f(m('backgroundMs'), 2)} ms`,
     `  median work/floor ${f(m('ratio'))}${ratioTarget === null ? '' : ` (target ≤ ${ratioTarget}: ${verdict(m('ratio') <= ratioTarget)})`}; median scan/floor ${f(median(ok.map((r) => r.scanMs / Math.max(r.floorMs, 0.05))))}`,
-    `  null extension (a content script that only reads one setting): median ${f(m('nullMs'))} ms, ${f(median(ok.map((r) => r.nullMs / Math.max(r.floorMs, 0.05))))}× the floor; median (work − null)/floor ${f(m('ratioAboveNull'))}`,
+    `  null extension (a manifest content script that only reads one setting): median ${f(m('nullMs'))} ms, ${f(median(ok.map((r) => r.nullMs / Math.max(r.floorMs, 0.05))))}× the floor; median (work − null)/floor ${f(m('ratioAboveNull'))}`,
     `  longest extension task while loading ${f(maxLongest)} ms on ${worst.page} (target ≤ ${TARGET.longestTaskMs} on every page: ${verdict(maxLongest <= TARGET.longestTaskMs)}); pages over: ${ok.filter((r) => r.longestMs > TARGET.longestTaskMs).length}; median ${f(m('longestMs'))} ms`,
     `  longest rescan after the bursts ${f(maxRescan)} ms on ${worstRescan.page} (${verdict(maxRescan <= TARGET.longestTaskMs)}); pages over: ${ok.filter((r) => r.longestRescanMs > TARGET.longestTaskMs).length}; median ${f(m('longestRescanMs'))} ms`,
     `  median heap added ${f(m('heapKb'), 0)} KB`,
@@ -474,9 +426,10 @@ function summary(label: string, rows: PageResult[], ratioTarget: number | null):
 }
 
 /**
- * The baseline of any extension with a content script, built for the run: a content script that
- * starts, reads one storage key (as ours reads its settings) and says it is done, nothing else.
- * What it costs a page is the part of our work no content script can avoid in this browser.
+ * The baseline of a conventional extension, built for the run: a manifest content script that
+ * starts, reads one storage key (its settings) and says it is done, nothing else. It is what our
+ * always-on script would cost before looking at anything if it were such a script; it is not one
+ * (the background runs it, and it reads no settings).
  */
 const NULL_CONTENT_SCRIPT = `chrome.storage.local.get('settings').then(() => {
   globalThis.__stationwatchStats = { scriptStartMs: 0, detectorDecodeMs: 0, detectorLoadMs: 0, firstScanDoneMs: performance.now(), scanCount: 1, scans: [] };
@@ -498,46 +451,22 @@ function writeNullExtension(): string {
   return dir;
 }
 
-/**
- * Loads `url` in `page` under the sampling profiler until the extension has decided the page
- * (`decided`); returns its scan stats and the CPU of the extension's scripts in the page.
- */
-async function profiledLoad(
-  ext: ExtensionBrowser,
-  world: IsolatedWorld,
-  page: Page,
-  url: string,
-  decided: () => Promise<ScanStats>,
-): Promise<{ first: ScanStats; cpu: { totalMs: number; longestMs: number } }> {
-  await world.cdp.send('Profiler.enable');
-  await world.cdp.send('Profiler.setSamplingInterval', { interval: SAMPLING_US });
-  await world.cdp.send('Profiler.start');
-  await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
-  const first = await decided();
-  const { profile } = (await world.cdp.send('Profiler.stop')) as { profile: Profile };
-  return { first, cpu: extensionCpu(profile, `chrome-extension://${ext.extensionId}/`) };
-}
-
 /** CPU the null extension's content script costs on `url` (same profile rules as ours). */
 async function nullExtensionCpu(ext: ExtensionBrowser, url: string): Promise<number> {
-  const page = await ext.context.newPage();
-  const world = await IsolatedWorld.attach(page, ext.extensionId);
-  try {
-    // The null extension has no background: its script says when it is done.
-    const done = async (): Promise<ScanStats> => {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const stats = await world.stats().catch(() => null);
-        if (stats && stats.firstScanDoneMs >= 0) return stats;
-        if (Date.now() > deadline) throw new Error('the null extension did not finish');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    return (await profiledLoad(ext, world, page, url, done)).cpu.totalMs;
-  } finally {
-    await world.detach();
-    await page.close();
-  }
+  // The null extension has no background: its script says when it is done.
+  const done = async (_page: Page, world: IsolatedWorld): Promise<ScanStats> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const stats = await world.stats().catch(() => null);
+      if (stats && stats.firstScanDoneMs >= 0) return stats;
+      if (Date.now() > deadline) throw new Error('the null extension did not finish');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const visit = await profiledVisit(ext, url, done);
+  await visit.world.detach();
+  await visit.page.close();
+  return visit.cpu.totalMs;
 }
 
 /** The extension browser, relaunched when a page takes it down (a crash must not end the run). */
