@@ -115,10 +115,9 @@ export async function profiledVisit<T>(ext: ExtensionBrowser, url: string, decid
       const first = await decided(page, world);
       const { profile } = (await world.cdp.send('Profiler.stop')) as { profile: Profile };
       const profiled = profile.nodes.some((n) => n.callFrame.url.startsWith(prefix));
-      if (profiled || attempt >= maxAttempts) {
-        if (!profiled) process.stderr.write(`  ${url}: the profile missed our scripts ${attempt} times; counted as 0\n`);
-        return { page, world, first, cpu: extensionCpu(profile, prefix), byFrame: extensionCpuByFrame(profile, prefix), attempts: attempt };
-      }
+      if (profiled) return { page, world, first, cpu: extensionCpu(profile, prefix), byFrame: extensionCpuByFrame(profile, prefix), attempts: attempt };
+      // A page is not counted as costing nothing because the profiler did not see it.
+      if (attempt >= maxAttempts) throw new Error(`the profile missed our scripts in ${attempt} loads`);
     } catch (error) {
       await world.detach();
       await page.close();
