@@ -65,7 +65,13 @@ function hostOf(url: string): string {
   }
 }
 
+/** What Chromium and Firefox say when a tab has no message listener. */
+const NO_LISTENER = /Receiving end does not exist|Could not establish connection/i;
+
 export function createPageLooks(deps: PageLookDeps) {
+  /** Bumped on every settings change, to notice one that lands while a page is being woken. */
+  let settingsRevision = 0;
+
   /**
    * Runs the page script in a tab's top frame and acts on its first look. `wake`: wake the script
    * whatever the look found (a tab command must reach it). Resolves false when the page may not be read.
@@ -75,12 +81,16 @@ export function createPageLooks(deps: PageLookDeps) {
     if (!tab?.url || !READABLE_PAGE.test(tab.url)) return false;
     const settings = await readStoredSettings();
     if (settings.paused || isSiteDisabled(settings, hostOf(tab.url))) return false;
-    const look = validateFirstLookResult(await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => null));
-    if (!look) {
-      // Already awake (it looks for itself), or the page went away.
+    const revision = settingsRevision;
+    const result = await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => undefined);
+    if (result === null) {
+      // Already awake: it looks for itself.
       if (wake) await runInPage(tabId, 0, { wake: { candidate: false } }).catch(() => undefined);
       return true;
     }
+    const look = validateFirstLookResult(result);
+    // The page went away, or the script did not answer as ours does: nothing to act on.
+    if (!look) return true;
     // The reader may have paused or disabled the site while the page was read.
     const now = await readStoredSettings();
     if (now.paused || isSiteDisabled(now, hostOf(look.url))) return false;
@@ -96,12 +106,15 @@ export function createPageLooks(deps: PageLookDeps) {
     const annotatedPages = (await browser.storage.local.get(ANNOTATED_PAGES_STORAGE_KEY))[ANNOTATED_PAGES_STORAGE_KEY];
     const annotated = Array.isArray(annotatedPages) && annotatedPages.includes(look.url.split('#')[0]);
     if (!candidate) await deps.setFindings(tabId, nothingFound(look.url, look.title, now.discreet));
-    if (!(candidate || annotated || wake || (now.annotateButton && !now.discreet))) return true;
+    if (!(candidate || wake || (!now.discreet && (annotated || now.annotateButton)))) return true;
     try {
       // The scanner goes in first, and the settings with the wake: the page reads no storage and
       // sends no message before its scan.
       if (candidate) await runInPage(tabId, 0, { file: PAGE_SCANNER_FILE });
       await runInPage(tabId, 0, { wake: { candidate, settings: now, annotated } });
+      // Settings that changed after they were read here reached the page before it listened for
+      // changes: tell it (a pause must not be missed).
+      if (settingsRevision !== revision) await sendToTab(tabId, 'settings-changed').catch(() => undefined);
     } catch {
       // The page went away meanwhile.
     }
@@ -118,8 +131,9 @@ export function createPageLooks(deps: PageLookDeps) {
   async function commandTab<T>(tabId: number, name: TabCommandName, body: object = {}, frameId = 0): Promise<T | undefined> {
     try {
       return await sendToTab<T>(tabId, name, body, frameId);
-    } catch {
-      if (frameId !== 0 || !(await lookAt(tabId, { wake: true }))) return undefined;
+    } catch (error) {
+      // Only a page with no listener (a quiet script, or none) is woken; a command that failed there is not retried.
+      if (!NO_LISTENER.test(String(error)) || frameId !== 0 || !(await lookAt(tabId, { wake: true }))) return undefined;
       return sendToTab<T>(tabId, name, body, frameId);
     }
   }
@@ -128,7 +142,9 @@ export function createPageLooks(deps: PageLookDeps) {
     if (change.status === 'complete') void lookAt(tabId).catch(() => undefined);
   });
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes)) void lookAtAll();
+    if (area !== 'local') return;
+    if (SETTINGS_STORAGE_KEY in changes) settingsRevision++;
+    if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void lookAtAll();
   });
 
   return { lookAt, lookAtAll, commandTab };

@@ -474,8 +474,8 @@ export class PageSession {
 
   /**
    * The whole-page decision, claims included, taken by the background over `index.text` (in memory,
-   * never stored). When the page changed meanwhile it asks once more; when the page changed again,
-   * or the background cannot answer, the decision is taken here over the current index instead.
+   * never stored). When the page changed meanwhile it asks again; only when the background cannot
+   * answer is the decision taken here.
    */
   private async decideInBackground(index: TextIndex, timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>, asked = 1): Promise<void> {
     let detection: Detection | null = null;
@@ -487,11 +487,18 @@ export class PageSession {
       }
     }
     if (this.signal.aborted) return;
-    // The page changed while the background decided: ask once more about the text as it is now
-    // (cheaper for the page than loading the detector here), then decide here.
-    if (detection && this.index && this.index !== index && asked < 2) return this.decideInBackground(this.index, timing, asked + 1);
+    // The page changed while the background decided: ask again about the text as it is now, at
+    // once and then when the page is idle (the highlights meanwhile follow the page's changes).
+    // Deciding here instead would parse the claim index in the page, a task of about 100 ms on a
+    // long article (bench/page-results.md).
+    if (detection && this.index && this.index !== index) {
+      if (asked < 2) return this.decideInBackground(this.index, timing, asked + 1);
+      this.later(() => this.index && void this.decideInBackground(this.index, timing));
+      return;
+    }
     const answered = performance.now();
-    if (!detection || this.index !== index) {
+    if (!detection) {
+      // The background cannot answer: decide here.
       if (this.index) this.decide({ ...timing, at: performance.now() - timing.collectMs }, null);
       return;
     }
@@ -1069,9 +1076,9 @@ export class PageSession {
       return true;
     }
     if (anyTerm || lostMention) {
-      // Terms came or went: the page decision (and every context rule) is taken again over the
-      // whole spliced text; string work only, no DOM walk.
-      this.decide(timing, anyTerm || null);
+      // Terms came or went: the background takes the page decision (and every context rule) again
+      // over the whole spliced text; no DOM walk.
+      void this.decideInBackground(index, timing);
       return true;
     }
     // No term came or went: the findings stand; only offsets after the changes moved.
@@ -1100,7 +1107,9 @@ export class PageSession {
         void this.report();
       }
     } else if (onTopic && newText) {
-      this.decide(timing, true);
+      // New text on a page about the story may state a known claim: the background, which holds
+      // the claim index, reads the page again (parsing the index here would be a long task).
+      void this.decideInBackground(index, timing);
       return true;
     }
     this.record({ ...timing, kind: 'skipped', totalMs: performance.now() - t0, detectMs: performance.now() - t1, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });

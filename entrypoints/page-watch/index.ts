@@ -35,7 +35,8 @@ import { loadScanner, type ScannerApi } from './scanner-api';
 export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
   const world = globalThis as { [PAGE_WATCH_GLOBAL]?: PageWatchApi };
   // Run again in the same document (after an SPA navigation, a settings or dataset change).
-  const running = world[PAGE_WATCH_GLOBAL];
+  // Own property only: an element with this id would also show up as a property of window here.
+  const running = Object.hasOwn(world, PAGE_WATCH_GLOBAL) ? world[PAGE_WATCH_GLOBAL] : undefined;
   if (running) return running.again();
 
   /** Null while quiet: the background runs this script only where the reader lets it. */
@@ -121,7 +122,8 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
     // `candidate` is what the background answers; it wakes this script when it is true.
     recordScan({ kind: 'first-look', at, totalMs: collectMs, collectMs, detectMs: 0, paintMs: 0, walkedNodes: 0, pageChars: text.length, mentions: 0, candidate: false });
     watch(g, shadowRoots);
-    return { text: overLimit ? '' : text, overLimit, url: location.href, title: document.title };
+    // Bounded as the background's check wants them: a page's long title must not make it skip the page.
+    return { text: overLimit ? '' : text, overLimit, url: location.href.slice(0, 8192), title: document.title.slice(0, 500) };
   };
 
   /**
@@ -155,15 +157,20 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
     const flush = () => {
       timer = null;
       if (life.signal.aborted || !current(g)) return;
+      // Quiet, the settings are read first (waking): paused or disabled since the first look, the
+      // page's text is not read again.
+      if (!awake) {
+        void wakeUp().then(() => {
+          if (!life.signal.aborted && current(g)) flush();
+        });
+        return;
+      }
       const nodes = changed;
       changed = new Set();
       const url = location.href.split('#')[0];
       if (url !== lastUrl || wholePage || nodes.size > HUGE_MUTATION_COUNT) {
         lastUrl = url;
-        // Woken first: the look sends text, and only where the reader's settings still allow it.
-        void wakeUp().then(() => {
-          if (current(g)) return lookAtPage(g);
-        });
+        void lookAtPage(g);
         return;
       }
       const at = performance.now();
@@ -171,11 +178,9 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
       for (const root of more) observe(root);
       if (text === lastText || !/\p{L}/u.test(text)) return;
       lastText = text;
-      void wakeUp()
-        .then(() => (life.signal.aborted || !current(g) ? false : look(text, at, false)))
-        .then((candidate) => {
-          if (candidate && !life.signal.aborted && current(g)) return scan(g);
-        });
+      void look(text, at, false).then((candidate) => {
+        if (candidate && !life.signal.aborted && current(g)) return scan(g);
+      });
     };
     const schedule = () => {
       timer ??= setTimeout(flush, MUTATION_BATCH_MS);
@@ -307,11 +312,14 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
   const wakeUp = (request: WakeRequest = { candidate: false }): Promise<void> => {
     const { candidate } = request;
     if (awake) return candidate ? awake.then(() => start({ candidate: true, lookAgain: false, given: request })) : awake;
-    awake = Promise.resolve().then(() => {
-      if (!alive()) return;
-      listen();
-      return start({ candidate, lookAgain: false, given: request });
-    });
+    awake = Promise.resolve()
+      .then(() => {
+        if (!alive()) return;
+        listen();
+        return start({ candidate, lookAgain: false, given: request });
+      })
+      // A start that failed (say, the card UI could not load) leaves the script awake and listening.
+      .catch(() => undefined);
     return awake;
   };
 

@@ -8,9 +8,22 @@ import type { browser as wxtBrowser } from 'wxt/browser';
 
 type Api = typeof wxtBrowser;
 
+let resolved: Api | null = null;
+
 function api(): Api {
-  const g = globalThis as { browser?: Api; chrome?: Api };
-  return (g.browser?.runtime?.id ? g.browser : g.chrome) as Api;
+  // Resolved once, and never from something a page put there: elements with an id or name also
+  // show up as properties of window in this world (`<form id="browser">`).
+  if (!resolved) {
+    const g = globalThis as { browser?: unknown; chrome?: unknown };
+    const own = (name: 'browser' | 'chrome') => {
+      const v = g[name];
+      return v && typeof v === 'object' && !(typeof Node === 'function' && v instanceof Node) && !(typeof HTMLCollection === 'function' && v instanceof HTMLCollection) ? (v as Api) : null;
+    };
+    // `browser` first (Firefox, promise-based everywhere); Chromium has only `chrome`.
+    resolved = own('browser') ?? own('chrome');
+    if (!resolved) throw new Error('no extension API in this context');
+  }
+  return resolved;
 }
 
 // Quoted keys: WXT's auto-import would read a bare `storage` here as its storage helper.

@@ -46,6 +46,11 @@ beforeAll(async () => {
       <script>setTimeout(() => { const f = document.createElement('iframe'); f.src = '/frame-inner.html'; f.width = 600; f.height = 300; document.body.append(f); }, 1500);</script>`),
   );
   server.override('/disabled.html', page(`<p>${MENTION}</p>`));
+  server.override('/long-title.html', page(`<p>${MENTION}</p>`).replace('<title>Test</title>', `<title>${'A very long headline. '.repeat(40)}</title>`));
+  server.override(
+    '/paused-later.html',
+    page(`<h1>Live blog</h1><p>Updates follow.</p><script>setTimeout(() => { const p = document.createElement('p'); p.textContent = ${JSON.stringify(MENTION)}; document.body.append(p); }, 2500);</script>`),
+  );
   ext = await launchWithExtension();
   await waitForDataset(ext);
 });
@@ -68,6 +73,13 @@ const scannerLoaded = (world: IsolatedWorld) => world.evaluate<boolean>('typeof 
 async function findings(tab: Page): Promise<{ mentionCount: number; onTopic: boolean } | null> {
   const tabId = await tabIdOf(ext, tab);
   return ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`] ?? null, tabId);
+}
+
+async function setPaused(paused: boolean): Promise<void> {
+  await ext.worker.evaluate(async (value: boolean) => {
+    const stored = (await chrome.storage.local.get('settings')).settings ?? {};
+    await chrome.storage.local.set({ settings: { ...stored, paused: value } });
+  }, paused);
 }
 
 async function setDisabledSites(sites: string[]): Promise<void> {
@@ -173,6 +185,31 @@ describe('first look', () => {
       await tab.close();
     } finally {
       await setDisabledSites([]);
+    }
+  });
+
+  it('reads a page whose title is longer than the badge keeps', async () => {
+    const { tab, world } = await open('/long-title.html');
+    expect(await scannerLoaded(world)).toBe(true);
+    await expect.poll(async () => (await findings(tab))?.mentionCount ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await world.detach();
+    await tab.close();
+  });
+
+  it('paused after the first look, reads none of the text the page adds', async () => {
+    const { tab, world } = await open('/paused-later.html');
+    const looksBefore = (await world.stats())!.scans.length;
+    await setPaused(true);
+    try {
+      // The page adds a mention 2.5 s after it started; give the watcher time to react.
+      await tab.waitForTimeout(3_500);
+      expect((await world.stats())!.scans.length).toBe(looksBefore);
+      expect(await scannerLoaded(world)).toBe(false);
+      expect(await pageHighlights(tab)).toEqual({});
+    } finally {
+      await setPaused(false);
+      await world.detach();
+      await tab.close();
     }
   });
 });

@@ -16,6 +16,7 @@ let injected: { file?: string; wake?: boolean }[];
 let pageText: string;
 let scriptAwake: boolean;
 let sendMessage: ReturnType<typeof vi.fn>;
+let lookResult: unknown;
 
 async function openTab(url: string): Promise<number> {
   const tab = await fakeBrowser.tabs.create({ url });
@@ -35,17 +36,20 @@ beforeEach(() => {
   injected = [];
   pageText = TEXT_OFF;
   scriptAwake = false;
+  lookResult = undefined;
   (fakeBrowser.scripting as { executeScript: unknown }).executeScript = vi.fn(async (details: { files?: string[]; args?: unknown[] }) => {
     if (details.files) {
       injected.push({ file: details.files[0] });
-      return [{ result: scriptAwake ? null : { text: pageText, overLimit: false, url: 'https://news.example/a', title: 'A' } }];
+      if (details.files[0] !== '/page-watch.js') return [{ result: undefined }];
+      return [{ result: scriptAwake ? null : (lookResult ?? { text: pageText, overLimit: false, url: 'https://news.example/a', title: 'A' }) }];
     }
     injected.push({ wake: (details.args![1] as { candidate: boolean }).candidate });
     scriptAwake = true;
     return [{ result: true }];
   });
-  sendMessage = vi.fn(async () => {
+  sendMessage = vi.fn(async (_tabId: number, message: { name: string }) => {
     if (!scriptAwake) throw new Error('Could not establish connection. Receiving end does not exist.');
+    if (message.name === 'jump-annotation') return { ok: false, error: 'no such annotation' };
     return { ok: true, data: 'done' };
   });
   (fakeBrowser.tabs as { sendMessage: unknown }).sendMessage = sendMessage;
@@ -112,5 +116,48 @@ describe('page looks', () => {
     await fakeBrowser.storage.local.set({ settings: { paused: true } });
     expect(await looks.commandTab(tab, 'annotate-selection')).toBeUndefined();
     expect(injected).toEqual([]);
+  });
+
+  it('does nothing with a result that is not a first look', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    lookResult = { text: 42 };
+    await looks.lookAt(tab);
+    expect(injected).toEqual([{ file: '/page-watch.js' }]);
+    expect(findings.size).toBe(0);
+  });
+
+  it('does not wake a page with annotations in discreet mode', async () => {
+    await fakeBrowser.storage.local.set({ annotatedPages: ['https://news.example/a'], settings: { discreet: true } });
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    await looks.lookAt(tab);
+    expect(injected).toEqual([{ file: '/page-watch.js' }]);
+    expect(findings.get(tab)).toMatchObject({ discreet: true });
+  });
+
+  it('tells a woken page about settings that changed while it was being woken', async () => {
+    pageText = TEXT_ON;
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
+    const original = run.getMockImplementation()!;
+    run.mockImplementation(async (details: { files?: string[] }) => {
+      // The reader pauses while the page scanner is being injected.
+      if (details.files?.[0] === '/page-scanner.js') await fakeBrowser.storage.local.set({ settings: { paused: true } });
+      return original(details);
+    });
+    await looks.lookAt(tab);
+    expect(injected.at(-1)).toEqual({ wake: true });
+    expect(sendMessage.mock.calls.map((c) => (c[1] as { name: string }).name)).toContain('settings-changed');
+  });
+
+  it('a command the page answered with an error is not retried, and the page is not read again', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    scriptAwake = true;
+    await expect(looks.commandTab(tab, 'jump-annotation', { id: 'x' })).resolves.toBeUndefined();
+    expect(injected).toEqual([]);
+    expect(sendMessage).toHaveBeenCalledTimes(1);
   });
 });
