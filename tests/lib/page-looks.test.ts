@@ -141,7 +141,7 @@ describe('page looks', () => {
     const looks = setup();
     const tab = await openTab('https://news.example/a');
     const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
-    const original = run.getMockImplementation()!;
+    const original = run.getMockImplementation() as (details: { files?: string[] }) => Promise<unknown>;
     run.mockImplementation(async (details: { files?: string[] }) => {
       // The reader pauses while the page scanner is being injected.
       if (details.files?.[0] === '/page-scanner.js') await fakeBrowser.storage.local.set({ settings: { paused: true } });
