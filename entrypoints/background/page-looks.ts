@@ -65,6 +65,9 @@ function hostOf(url: string): string {
   }
 }
 
+/** How long a page may take to load before it is read anyway (the script waits for document_idle). */
+export const SLOW_LOAD_LOOK_MS = 8_000;
+
 /** What Chromium and Firefox say when a tab has no message listener. */
 const NO_LISTENER = /Receiving end does not exist|Could not establish connection/i;
 
@@ -138,8 +141,29 @@ export function createPageLooks(deps: PageLookDeps) {
     }
   }
 
+  /** Tabs still loading, with the timer that looks at them anyway if their load never completes. */
+  const slowLoads = new Map<number, ReturnType<typeof setTimeout>>();
   browser.tabs.onUpdated.addListener((tabId, change) => {
-    if (change.status === 'complete') void lookAt(tabId).catch(() => undefined);
+    if (change.status === 'loading' && change.url) {
+      clearTimeout(slowLoads.get(tabId));
+      // A page whose load event never comes (a hung ad or font) is read anyway, after a while.
+      slowLoads.set(
+        tabId,
+        setTimeout(() => {
+          slowLoads.delete(tabId);
+          void lookAt(tabId).catch(() => undefined);
+        }, SLOW_LOAD_LOOK_MS),
+      );
+    }
+    if (change.status === 'complete') {
+      clearTimeout(slowLoads.get(tabId));
+      slowLoads.delete(tabId);
+      void lookAt(tabId).catch(() => undefined);
+    }
+  });
+  browser.tabs.onRemoved.addListener((tabId) => {
+    clearTimeout(slowLoads.get(tabId));
+    slowLoads.delete(tabId);
   });
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;

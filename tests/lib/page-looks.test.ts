@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { createPageLooks } from '../../entrypoints/background/page-looks';
+import { createPageLooks, SLOW_LOAD_LOOK_MS } from '../../entrypoints/background/page-looks';
 import type { PageFindings } from '../../lib/protocol';
 
 const TEXT_ON = 'Safeguard Defenders counted overseas police stations.';
@@ -159,5 +159,27 @@ describe('page looks', () => {
     await expect(looks.commandTab(tab, 'jump-annotation', { id: 'x' })).resolves.toBeUndefined();
     expect(injected).toEqual([]);
     expect(sendMessage).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads a page whose load never completes, after a while; a page that completes is read once', async () => {
+    vi.useFakeTimers();
+    try {
+      setup();
+      const tab = await openTab('https://news.example/a');
+      await fakeBrowser.tabs.onUpdated.trigger(tab, { status: 'loading', url: 'https://news.example/a' }, (await fakeBrowser.tabs.get(tab)) as never);
+      await vi.advanceTimersByTimeAsync(SLOW_LOAD_LOOK_MS - 100);
+      expect(injected).toEqual([]);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(injected).toEqual([{ file: '/page-watch.js' }]);
+
+      injected = [];
+      scriptAwake = false;
+      await fakeBrowser.tabs.onUpdated.trigger(tab, { status: 'loading', url: 'https://news.example/a' }, (await fakeBrowser.tabs.get(tab)) as never);
+      await fakeBrowser.tabs.onUpdated.trigger(tab, { status: 'complete' }, (await fakeBrowser.tabs.get(tab)) as never);
+      await vi.advanceTimersByTimeAsync(SLOW_LOAD_LOOK_MS * 2);
+      expect(injected).toEqual([{ file: '/page-watch.js' }]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
