@@ -1,4 +1,4 @@
-/** Reads and writes settings in `storage.local` (extension pages). */
+/** Reads and writes settings in `storage.local` (background and extension pages). */
 import { browser } from 'wxt/browser';
 import { SETTINGS_STORAGE_KEY } from './detector-store';
 import { parseSettings, readSettings, type Settings } from './settings';

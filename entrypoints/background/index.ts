@@ -3,8 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { StationwatchDb } from '@/lib/db';
 import { nothingFound, validateBackgroundRequest, type BackgroundRequest, type BackgroundRequestName, type PageFindings, type Reply, type TabCommandName } from '@/lib/protocol';
 import { contextFor } from '@/lib/dataset/context';
-import { isSiteDisabled, readSettings } from '@/lib/settings';
-import { SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
+import { isSiteDisabled } from '@/lib/settings';
 import { FEED_CHECK_PERIOD_MINUTES } from '@/lib/limits';
 import { sendToTab } from '@/lib/messaging';
 import { DatasetService } from './dataset-service';
@@ -101,7 +100,7 @@ export default defineBackground(() => {
    * own when paused or disabled, and this is the second lock behind that.
    */
   async function refuseWhenOff(sender: Browser.runtime.MessageSender): Promise<void> {
-    const settings = readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    const settings = await loadSettings();
     let host = '';
     try {
       host = new URL(sender.url ?? '').hostname;
@@ -158,7 +157,7 @@ export default defineBackground(() => {
     'tab-findings': async ({ tabId }) => getFindings(tabId),
     'dataset-info': async () => datasets.info(),
     'feed-update-now': async () => {
-      const settings = readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+      const settings = await loadSettings();
       return datasets.updateFromFeed(settings.feedUrl);
     },
     'settings-changed': async () => {
@@ -272,13 +271,13 @@ export default defineBackground(() => {
   // --- signed feed schedule -------------------------------------------------------------------
 
   async function armFeedAlarm(): Promise<void> {
-    const settings = readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    const settings = await loadSettings();
     await browser.alarms.clear(FEED_ALARM);
     if (settings.feedUrl) await browser.alarms.create(FEED_ALARM, { periodInMinutes: FEED_CHECK_PERIOD_MINUTES, delayInMinutes: 1 });
   }
   browser.alarms.onAlarm.addListener(async (alarm) => {
     if (alarm.name !== FEED_ALARM) return;
-    const settings = readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
+    const settings = await loadSettings();
     if (settings.feedUrl) await datasets.updateFromFeed(settings.feedUrl);
   });
 

@@ -10,7 +10,8 @@
  */
 import { browser } from 'wxt/browser';
 import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
-import { isSiteDisabled, readSettings, type Settings } from '@/lib/settings';
+import { isSiteDisabled } from '@/lib/settings';
+import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToTab } from '@/lib/messaging';
 
@@ -53,10 +54,6 @@ async function runInPage(tabId: number, frameId: number, what: { file: typeof PA
   return first;
 }
 
-async function readStoredSettings(): Promise<Settings> {
-  return readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
-}
-
 function hostOf(url: string): string {
   try {
     return new URL(url).hostname;
@@ -82,7 +79,7 @@ export function createPageLooks(deps: PageLookDeps) {
   async function lookAt(tabId: number, { wake = false } = {}): Promise<boolean> {
     const tab = await browser.tabs.get(tabId).catch(() => null);
     if (!tab?.url || !READABLE_PAGE.test(tab.url)) return false;
-    const settings = await readStoredSettings();
+    const settings = await loadSettings();
     if (settings.paused || isSiteDisabled(settings, hostOf(tab.url))) return false;
     const revision = settingsRevision;
     const result = await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => undefined);
@@ -95,7 +92,7 @@ export function createPageLooks(deps: PageLookDeps) {
     // The page went away, or the script did not answer as ours does: nothing to act on.
     if (!look) return true;
     // The reader may have paused or disabled the site while the page was read.
-    const now = await readStoredSettings();
+    const now = await loadSettings();
     if (now.paused || isSiteDisabled(now, hostOf(look.url))) return false;
     let candidate = look.overLimit;
     if (!candidate) {
