@@ -23,4 +23,29 @@ describe('which frames the first look reads', () => {
     expect(sameOriginSrc(frame({ src: 'https://ads.example.net/slot?id=1' }))).toBe(false);
     expect(sameOriginSrc(frame({ src: 'http://[bad' }))).toBe(false);
   });
+
+  it('compares the origin as the browser resolves it: scheme-relative, letter case, backslashes, <base>', () => {
+    const here = new URL(document.location.href);
+    expect(sameOriginSrc(frame({ src: `//${here.host}/embed.html` }))).toBe(true);
+    expect(sameOriginSrc(frame({ src: `//ads.example.net/embed.html` }))).toBe(false);
+    expect(sameOriginSrc(frame({ src: `${here.protocol.toUpperCase()}//${here.host.toUpperCase()}/a.html` }))).toBe(true);
+    expect(sameOriginSrc(frame({ src: `\\${here.host}\\a.html` }))).toBe(true);
+    expect(sameOriginSrc(frame({ src: `  ${here.protocol}//${here.host}/a.html  ` }))).toBe(true);
+    // Another scheme or port is another origin.
+    expect(sameOriginSrc(frame({ src: `${here.protocol === 'https:' ? 'http:' : 'https:'}//${here.host}/a.html` }))).toBe(false);
+    expect(sameOriginSrc(frame({ src: `${here.protocol}//${here.hostname}:8123/a.html` }))).toBe(false);
+    expect(sameOriginSrc(frame({ src: 'javascript:void(0)' }))).toBe(false);
+    expect(sameOriginSrc(frame({ src: 'data:text/html,<p>x</p>' }))).toBe(false);
+
+    // A <base> on another origin moves relative frames there.
+    const base = document.createElement('base');
+    base.href = 'https://cdn.example.net/';
+    document.head.append(base);
+    try {
+      expect(sameOriginSrc(frame({ src: 'embed.html' }))).toBe(false);
+      expect(sameOriginSrc(frame({ src: `${here.protocol}//${here.host}/a.html` }))).toBe(true);
+    } finally {
+      base.remove();
+    }
+  });
 });
