@@ -12,16 +12,16 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     plugins: [preact()],
-    build: { target: 'es2022' },
+    build: { target: 'es2022', ...(process.env.STATIONWATCH_UNMINIFIED === '1' ? { minify: false } : {}) },
   }),
   hooks: {
-    // The always-on content script and the page scanner talk to extension APIs that are promise-based
+    // The page scripts (always-on, its awake part, the page scanner) talk to extension APIs that are promise-based
     // in every browser we support (chrome.* in MV3, browser.* in Firefox), so they skip
     // webextension-polyfill: in Chromium the polyfill wraps and copies the whole `chrome` object when a
     // script starts, which cost 1-3 ms of every page's work (bench/page.ts profile) and 2.5 KB gzip.
     // Extension pages, the background and the card UI keep it.
     'vite:build:extendConfig': (entrypoints, config) => {
-      if (!entrypoints.some((e) => e.name === 'page-watch' || e.name === 'page-scanner')) return;
+      if (!entrypoints.some((e) => e.name === 'page-watch' || e.name === 'page-awake' || e.name === 'page-scanner')) return;
       // V8's explicit compile hint: compile every function with the script instead of one by one
       // on first call (each lazy compile re-parses the function).
       config.plugins = [

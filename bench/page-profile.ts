@@ -10,6 +10,9 @@
  * same rules as bench/page.ts's work column) and the functions it went to (mean ms per page, the
  * innermost frame of ours; `> innerText` names the browser call it was in).
  *
+ * Function names are the minified ones; for the source names, build with
+ * `STATIONWATCH_UNMINIFIED=1 npx wxt build` (same code, not minified: a little slower to load).
+ *
  * A DIR is read non-recursively and served as the root; single pages are served from the current
  * directory, so give them as paths below it.
  */

@@ -75,7 +75,7 @@ export interface PageWatchApi {
   again(): Promise<FirstLookResult | null>;
   /**
    * Start using extension APIs: answer tab commands, follow settings changes, load annotations;
-   * with `candidate`, also start the page scanner.
+   * with `candidate`, also start the page scanner. The awake part (page-awake.js) must be injected first.
    */
   wake(request: WakeRequest): Promise<void>;
 }
@@ -108,6 +108,11 @@ export const BackgroundRequests = {
   'detect-page': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)) }),
   /** Content script: load the page scanner into this frame, once the first look found a term. */
   'inject-scanner': v.object({}),
+  /**
+   * The quiet page script: load its awake part into this frame (it saw changed text to look at).
+   * Refused while paused or on a disabled site.
+   */
+  'inject-awake': v.object({}),
   /** Popup / side panel: findings for a tab. */
   'tab-findings': v.object({ tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
   /** Extension pages: dataset version, as-of date, counts, last update outcome. */
@@ -160,6 +165,7 @@ export const MESSAGE_ACCESS: Record<BackgroundRequestName, ReadonlyArray<'conten
   'first-look': ['content'],
   'detect-page': ['content'],
   'inject-scanner': ['content'],
+  'inject-awake': ['content'],
   'tab-findings': ['extension'],
   'dataset-info': ['content', 'extension'],
   'feed-update-now': ['extension'],
@@ -195,6 +201,7 @@ export interface BackgroundResponses {
   'first-look': { candidate: boolean };
   'detect-page': import('./match/detector').Detection;
   'inject-scanner': { ok: true };
+  'inject-awake': { ok: true };
   'tab-findings': PageFindings | null;
   'dataset-info': DatasetInfo;
   'feed-update-now': { ok: boolean; message: string };

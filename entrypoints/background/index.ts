@@ -111,7 +111,7 @@ export default defineBackground(() => {
   }
 
   /** Runs one of our scripts in the sender's frame (its isolated world, like the content script). */
-  async function injectInto(sender: Browser.runtime.MessageSender, file: '/content-ui.js' | '/page-scanner.js'): Promise<{ ok: true }> {
+  async function injectInto(sender: Browser.runtime.MessageSender, file: '/content-ui.js' | '/page-scanner.js' | '/page-awake.js'): Promise<{ ok: true }> {
     const tabId = sender.tab!.id!;
     const frameId = sender.frameId ?? 0;
     if (browser.scripting) {
@@ -142,6 +142,11 @@ export default defineBackground(() => {
     },
     'inject-ui': async (_body, sender) => injectInto(sender, '/content-ui.js'),
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
+    'inject-awake': async (_body, sender) => {
+      // The quiet script asks before it reads changed text: paused or disabled since, it stops.
+      await refuseWhenOff(sender);
+      return injectInto(sender, '/page-awake.js');
+    },
     'first-look': async ({ text, whole, discreet }, sender) => {
       await refuseWhenOff(sender);
       const candidate = await datasets.anyTermIn(text);

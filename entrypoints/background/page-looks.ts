@@ -20,6 +20,7 @@ export const READABLE_PAGE = /^(https?|file):\/\//i;
 
 const PAGE_WATCH_FILE = '/page-watch.js' as const;
 const PAGE_SCANNER_FILE = '/page-scanner.js' as const;
+const PAGE_AWAKE_FILE = '/page-awake.js' as const;
 
 export interface PageLookDeps {
   anyTermIn(text: string): Promise<boolean>;
@@ -27,7 +28,7 @@ export interface PageLookDeps {
 }
 
 /** Runs a file of ours, or a method of the page script's API, in a tab's frame (the extension's isolated world). */
-async function runInPage(tabId: number, frameId: number, what: { file: typeof PAGE_WATCH_FILE | typeof PAGE_SCANNER_FILE } | { wake: WakeRequest }): Promise<unknown> {
+async function runInPage(tabId: number, frameId: number, what: { file: typeof PAGE_WATCH_FILE | typeof PAGE_SCANNER_FILE | typeof PAGE_AWAKE_FILE } | { wake: WakeRequest }): Promise<unknown> {
   if (browser.scripting) {
     const target = { tabId, frameIds: [frameId] };
     const [first] =
@@ -84,7 +85,7 @@ export function createPageLooks(deps: PageLookDeps) {
     const revision = settingsRevision;
     const result = await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => undefined);
     if (result === null) {
-      // Already awake: it looks for itself.
+      // Already awake (its awake part is in the page): it looks for itself.
       if (wake) await runInPage(tabId, 0, { wake: { candidate: false } }).catch(() => undefined);
       return true;
     }
@@ -108,8 +109,9 @@ export function createPageLooks(deps: PageLookDeps) {
     if (!candidate) await deps.setFindings(tabId, nothingFound(look.url, look.title, now.discreet));
     if (!(candidate || wake || (!now.discreet && (annotated || now.annotateButton)))) return true;
     try {
-      // The scanner goes in first, and the settings with the wake: the page reads no storage and
-      // sends no message before its scan.
+      // The script's awake part and the scanner go in first, and the settings with the wake: the
+      // page reads no storage and sends no message before its scan.
+      await runInPage(tabId, 0, { file: PAGE_AWAKE_FILE });
       if (candidate) await runInPage(tabId, 0, { file: PAGE_SCANNER_FILE });
       await runInPage(tabId, 0, { wake: { candidate, settings: now, annotated } });
       // Settings that changed after they were read here reached the page before it listened for

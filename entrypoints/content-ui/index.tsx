@@ -15,7 +15,7 @@ import { sendToBackground } from '@/lib/messaging';
 import { Highlighter } from '@/lib/page/highlighter';
 import { t } from '@/lib/i18n';
 import type { Annotation } from '@/lib/annotation/model';
-import { UI_GLOBAL, type OpenCardRequest, type UiApi } from '@/entrypoints/page-watch/ui-api';
+import { UI_GLOBAL, type OpenCardRequest, type UiApi } from '@/entrypoints/page-awake/ui-api';
 import { AnnotationLayer, type PendingAnnotation } from './annotation-layer';
 
 type View =

@@ -1,62 +1,49 @@
 /**
- * The always-on page script: small, and cheap on pages that do not mention the story. The
- * background runs it in each page it may read (http(s) and file pages that are not paused or
- * disabled), once the page has loaded, with `scripting.executeScript`: not through the manifest's
- * content scripts and not through WXT's content-script wrapper (that wrapper announces every start
- * to the page with a `wxt:content-script-started` event and window message, which would let any page
- * notice the extension, even in discreet mode).
- *
- * It starts quiet: it touches no extension API at all. Binding `chrome` in a fresh isolated world,
- * reading the settings and sending a message cost a page more than the look itself
- * (bench/page-results.md). It takes a first look at the page's rendered text (native calls only, see
- * lib/page/first-look.ts) and hands it back as the script's result; the background checks it for
- * terms in memory (nothing is stored). Until something is found it watches for added text and SPA
- * navigations.
- *
- * It wakes (uses extension APIs: settings, tab commands, messages) when the background found a term
- * or the page has annotations or the reader uses the annotate button, when a tab command must reach
- * it, and when it has changed text to send. Woken, it loads the page scanner where a term was found,
- * which then owns highlights, cards and rescans. The card UI loads only on pages that have
+ * The awake part of the page script (entrypoints/page-watch): injected by the background only when it
+ * wakes a page (a term was found, the page has annotations or the reader uses the annotate button,
+ * a tab command must reach it) or when the quiet watcher saw changed text. It uses the extension
+ * APIs the quiet part never touches: it reads the settings (or takes them from the background's
+ * wake), answers tab commands, follows settings and dataset changes, loads the page scanner where a
+ * term was found (which then owns highlights, cards and rescans) and the card UI on pages that have
  * something to show, or on the reader's request.
  */
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { nothingFound, PAGE_WATCH_GLOBAL, validateTabCommand, type FirstLookResult, type PageWatchApi, type Reply, type WakeRequest } from '@/lib/protocol';
+import { nothingFound, validateTabCommand, type Reply, type WakeRequest } from '@/lib/protocol';
 import { isSiteDisabled, readSettings } from '@/lib/settings';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToBackground } from '@/lib/messaging';
-import { changedText, firstLookFrame, firstLookText } from '@/lib/page/first-look';
+import { changedText } from '@/lib/page/first-look';
 import { recordScan, scanStats } from '@/lib/page/scan-stats';
-import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MUTATION_BATCH_MS } from '@/lib/limits';
+import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT } from '@/lib/limits';
 import type { Settings } from '@/lib/settings';
 import { loadUi, type UiApi } from './ui-api';
 import { loadScanner, type ScannerApi } from './scanner-api';
+import { watchCore } from '../page-watch/core';
 
-export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
-  const world = globalThis as { [PAGE_WATCH_GLOBAL]?: PageWatchApi };
-  // Run again in the same document (after an SPA navigation, a settings or dataset change).
-  // Own property only: an element with this id would also show up as a property of window here.
-  const running = Object.hasOwn(world, PAGE_WATCH_GLOBAL) ? world[PAGE_WATCH_GLOBAL] : undefined;
-  if (running) return running.again();
+export default defineUnlistedScript((): void => {
+  const core = watchCore();
+  // Injected once per page; injected again (a second wake racing the first), it is already in place.
+  if (!core || core.wake) return;
 
-  /** Null while quiet: the background runs this script only where the reader lets it. */
   let settings: Settings | null = null;
   let annotated: unknown = null;
   let awake: Promise<void> | null = null;
   let scanner: ScannerApi | null = null;
-  let watcher: AbortController | null = null;
   let selectionListener: AbortController | null = null;
+  let lastChangedText = '';
   const controller = new AbortController();
   // After the extension is updated or removed, this copy of the script is orphaned: its messages
   // fail. It then leaves the page as it found it.
   const invalidated = () => {
     if (controller.signal.aborted) return;
     controller.abort();
+    core.dead = true;
+    core.stopWatching();
     scanner?.stop(false);
   };
   const alive = () => {
-    // Quiet, it has not touched the extension's APIs (and must not just to ask this).
-    if (awake && !browser.runtime?.id) invalidated();
+    if (!browser.runtime?.id) invalidated();
     return !controller.signal.aborted;
   };
   const isTop = window.top === window;
@@ -64,23 +51,17 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
   const annotationsAllowed = () => !!settings && runs() && !settings.discreet && isTop;
   const ui = (): Promise<UiApi | null> => (annotationsAllowed() ? loadUi(() => sendToBackground('inject-ui', {})) : Promise.resolve(null));
 
-  /**
-   * Each start (first look, wake, settings or dataset change) begins a new generation; work begun
-   * by an older one stops at its next step. So a pause or a disabled site that lands while a look is
-   * in flight is never followed by a watcher or a scanner, and no more text leaves this script.
-   */
-  let generation = 0;
-  const current = (g: number) => g === generation && runs() && alive();
+  /** Work begun by generation `g` goes on (see WatchCore.generation). */
+  const current = (g: number) => g === core.generation && runs() && alive();
 
   /** Hands the page to the scanner (injected once) and stops watching. */
   const scan = async (g: number) => {
-    watcher?.abort();
-    watcher = null;
+    core.stopWatching();
     try {
       scanner ??= await loadScanner(() => sendToBackground('inject-scanner', {}));
     } catch {
       // The page cannot take the scanner (navigating away, or no host permission): keep watching.
-      if (current(g)) watch(g, []);
+      if (current(g)) core.watch(g, []);
       return;
     }
     if (scanner && current(g)) await scanner.run(settings!);
@@ -104,103 +85,32 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
 
   const lookAtPage = async (g: number) => {
     const at = performance.now();
-    const { text, shadowRoots } = firstLookText(document);
+    const { text, shadowRoots } = core.firstLook();
     const candidate = await look(text, at, true);
     if (!current(g)) return;
     if (candidate) return scan(g);
     if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = performance.now();
-    watch(g, shadowRoots);
-  };
-
-  /** The quiet first look: read, start watching, hand the text back (the background decides). */
-  const quietLook = (): FirstLookResult => {
-    const g = ++generation;
-    const at = performance.now();
-    const { text, shadowRoots } = firstLookText(document);
-    const overLimit = text.length > FIRST_LOOK_MAX_CHARS;
-    const collectMs = performance.now() - at;
-    // `candidate` is what the background answers; it wakes this script when it is true.
-    recordScan({ kind: 'first-look', at, totalMs: collectMs, collectMs, detectMs: 0, paintMs: 0, walkedNodes: 0, pageChars: text.length, mentions: 0, candidate: false });
-    watch(g, shadowRoots);
-    // Bounded as the background's check wants them: a page's long title must not make it skip the page.
-    return { text: overLimit ? '' : text, overLimit, url: location.href.slice(0, 8192), title: document.title.slice(0, 500) };
+    core.watch(g, shadowRoots);
   };
 
   /**
-   * Until the scanner loads: looks again at the blocks the page adds or reveals (hidden, aria-hidden
-   * and open changes, as the scanner watches), at frames that finish loading, and after SPA
-   * navigations. Text without a letter (clocks, counters) and text just looked at are not sent again.
+   * What the quiet part's watcher saw change, once awake: the blocks holding it are read again (the
+   * whole page after an SPA navigation, a frame load or a huge change). Text without a letter
+   * (clocks, counters) and text just looked at are not sent again.
    */
-  const watch = (g: number, shadowRoots: ShadowRoot[]) => {
-    watcher?.abort();
-    const life = (watcher = new AbortController());
-    controller.signal.addEventListener('abort', () => life.abort(), { once: true, signal: life.signal });
-    let changed = new Set<Node>();
-    let wholePage = false;
-    let lastText = '';
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let lastUrl = location.href.split('#')[0];
-    const observed = new WeakSet<Node>();
-    const options = { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['hidden', 'aria-hidden', 'open'] };
-    const observer = new MutationObserver((records) => {
-      for (const r of records) {
-        if (r.type === 'childList') for (const n of r.addedNodes) changed.add(n);
-        else changed.add(r.target);
-      }
-      if (changed.size > 0) schedule();
-    });
-    const observe = (root: Node) => {
-      if (observed.has(root)) return;
-      observed.add(root);
-      observer.observe(root, options);
-    };
-    const flush = () => {
-      timer = null;
-      if (life.signal.aborted || !current(g)) return;
-      // Quiet, the settings are read first (waking): paused or disabled since the first look, the
-      // page's text is not read again.
-      if (!awake) {
-        void wakeUp().then(() => {
-          if (!life.signal.aborted && current(g)) flush();
-        });
-        return;
-      }
-      const nodes = changed;
-      changed = new Set();
-      const url = location.href.split('#')[0];
-      if (url !== lastUrl || wholePage || nodes.size > HUGE_MUTATION_COUNT) {
-        lastUrl = url;
-        void lookAtPage(g);
-        return;
-      }
-      const at = performance.now();
-      const { text, shadowRoots: more } = changedText(nodes);
-      for (const root of more) observe(root);
-      if (text === lastText || !/\p{L}/u.test(text)) return;
-      lastText = text;
-      void look(text, at, false).then((candidate) => {
-        if (candidate && !life.signal.aborted && current(g)) return scan(g);
-      });
-    };
-    const schedule = () => {
-      timer ??= setTimeout(flush, MUTATION_BATCH_MS);
-    };
-    observe(document);
-    for (const root of shadowRoots) observe(root);
-    // A frame's document arrives after its element: read the page again once a frame has loaded.
-    const onLoad = (e: Event) => {
-      const target = e.target as Element | null;
-      if ((target?.localName === 'iframe' || target?.localName === 'frame') && firstLookFrame(target)) {
-        wholePage = true;
-        schedule();
-      }
-    };
-    document.addEventListener('load', onLoad, { capture: true, signal: life.signal });
-    window.addEventListener('popstate', schedule, { signal: life.signal });
-    (window as { navigation?: EventTarget }).navigation?.addEventListener('navigatesuccess', schedule, { signal: life.signal });
-    life.signal.addEventListener('abort', () => {
-      observer.disconnect();
-      if (timer) clearTimeout(timer);
+  const changed = (g: number, nodes: Set<Node>, whole: boolean) => {
+    if (!current(g)) return;
+    if (whole || nodes.size > HUGE_MUTATION_COUNT) {
+      void lookAtPage(g);
+      return;
+    }
+    const at = performance.now();
+    const { text, shadowRoots: more } = changedText(nodes);
+    for (const root of more) core.observe(root);
+    if (text === lastChangedText || !/\p{L}/u.test(text)) return;
+    lastChangedText = text;
+    void look(text, at, false).then((candidate) => {
+      if (candidate && current(g)) return scan(g);
     });
   };
 
@@ -212,14 +122,14 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
   const start = async ({ candidate = false, lookAgain = true, given }: { candidate?: boolean; lookAgain?: boolean; given?: WakeRequest } = {}) => {
     if (!alive()) return;
     // Waking for the watcher keeps its generation: the watch goes on.
-    const g = candidate || lookAgain ? ++generation : generation;
+    const g = candidate || lookAgain ? ++core.generation : core.generation;
     const here = location.href.split('#')[0];
     if (given?.settings !== undefined) {
       settings = readSettings(given.settings);
       annotated = given.annotated ? [here] : [];
     } else {
       const stored = await browser.storage.local.get([SETTINGS_STORAGE_KEY, ANNOTATED_PAGES_STORAGE_KEY]);
-      if (g !== generation) return;
+      if (g !== core.generation) return;
       settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
       annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
     }
@@ -227,8 +137,7 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
     selectionListener = null;
     if (!runs()) {
       // Paused or disabled here: the badge must stop showing this page's findings too.
-      watcher?.abort();
-      watcher = null;
+      core.stopWatching();
       scanner?.stop(true);
       return;
     }
@@ -238,8 +147,8 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
       if (last) last.candidate = true;
       await scan(g);
     } else if (lookAgain) await lookAtPage(g);
-    else if (!watcher) watch(g, []);
-    if (g !== generation) return;
+    else if (!core.watching()) core.watch(g, []);
+    if (g !== core.generation) return;
     // Annotations load only on pages that have some: the list of annotated pages is local.
     if (annotationsAllowed() && Array.isArray(annotated) && annotated.includes(here)) void (await ui())?.loadAnnotations();
     if (annotationsAllowed() && settings.annotateButton) {
@@ -323,22 +232,6 @@ export default defineUnlistedScript((): Promise<FirstLookResult | null> => {
     return awake;
   };
 
-  /**
-   * The background runs this script once the page has loaded, when its layout is normally done, so
-   * `innerText` reads it now (waiting a frame and an idle moment cost more in a fresh world than it
-   * saved: bench/page-results.md). A hidden tab has no up-to-date layout: it looks when idle.
-   */
-  const whenLaidOut = <T>(fn: () => T): Promise<T> =>
-    new Promise((resolve) => {
-      const run = () => resolve(fn());
-      const idle = (window as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-      if (document.visibilityState === 'visible' || !idle) run();
-      else idle(run, { timeout: 500 });
-    });
-
-  world[PAGE_WATCH_GLOBAL] = {
-    again: () => (awake || controller.signal.aborted ? Promise.resolve(null) : whenLaidOut(quietLook)),
-    wake: (request) => wakeUp(request),
-  };
-  return whenLaidOut(quietLook);
+  core.onChange = changed;
+  core.wake = wakeUp;
 });

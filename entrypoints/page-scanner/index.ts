@@ -6,7 +6,7 @@
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { DETECTOR_STORAGE_KEY, isStoredDetector } from '@/lib/detector-store';
-import { SCANNER_GLOBAL, type ScannerApi } from '@/entrypoints/page-watch/scanner-api';
+import { SCANNER_GLOBAL, type ScannerApi } from '@/entrypoints/page-awake/scanner-api';
 import { PageSession } from './page-session';
 
 export default defineUnlistedScript(() => {

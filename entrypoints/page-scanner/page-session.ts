@@ -26,7 +26,7 @@ import type { MentionSummary, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
 import { decodeBase64 } from '@/lib/base64';
 import type { StoredDetector } from '@/lib/detector-store';
-import type { UiApi } from '../page-watch/ui-api';
+import type { UiApi } from '../page-awake/ui-api';
 import { readableFrame } from '@/lib/page/first-look';
 import { BLOCK_TAGS, SKIP_TAGS } from '@/lib/page/blocks';
 import { recordScan, scanStats, type ScanTiming } from '@/lib/page/scan-stats';

@@ -3,7 +3,8 @@
  * Stationwatch read) runs on every page a reader opens, so its size is a budget
  * (CONTENT_SCRIPT_GZIP_BUDGET_BYTES, 12 KB gzip). The card UI (Preact, the card, its styles) and the
  * page scanner (text index, detector, highlighter) are not part of it: the background injects
- * content-ui.js and page-scanner.js only into pages that have something to show.
+ * content-ui.js and page-scanner.js only into pages that have something to show, and the script's
+ * awake part (page-awake.js) only where it has something to do.
  * Runs on the build (tests/e2e/global-setup.ts builds one when none is there).
  */
 import { describe, expect, it } from 'vitest';
@@ -45,6 +46,16 @@ describe('content script budget', () => {
     // The detector's format check and the highlight names live in page-scanner.js only.
     for (const marker of ['not a Stationwatch detector', 'stationwatch-allegation']) {
       expect(scanner).toContain(marker);
+      expect(js).not.toContain(marker);
+    }
+  });
+
+  it('leaves the awake part (settings, tab commands) out of the always-on script', () => {
+    const js = readFileSync(join(EXTENSION_DIR, ALWAYS_ON), 'utf8');
+    const awake = readFileSync(join(EXTENSION_DIR, 'page-awake.js'), 'utf8');
+    // Tab command names and the settings' storage read live in page-awake.js only.
+    for (const marker of ['get-findings', 'toggle-highlights', 'annotatedPages']) {
+      expect(awake).toContain(marker);
       expect(js).not.toContain(marker);
     }
   });

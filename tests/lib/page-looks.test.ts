@@ -71,7 +71,7 @@ describe('page looks', () => {
     const looks = setup();
     const tab = await openTab('https://news.example/a');
     await looks.lookAt(tab);
-    expect(injected).toEqual([{ file: '/page-watch.js' }, { file: '/page-scanner.js' }, { wake: true }]);
+    expect(injected).toEqual([{ file: '/page-watch.js' }, { file: '/page-awake.js' }, { file: '/page-scanner.js' }, { wake: true }]);
     expect(findings.has(tab)).toBe(false);
   });
 
@@ -80,14 +80,14 @@ describe('page looks', () => {
     const looks = setup();
     const tab = await openTab('https://news.example/a');
     await looks.lookAt(tab);
-    expect(injected).toEqual([{ file: '/page-watch.js' }, { wake: false }]);
+    expect(injected).toEqual([{ file: '/page-watch.js' }, { file: '/page-awake.js' }, { wake: false }]);
     expect(findings.get(tab)).toMatchObject({ onTopic: false });
 
     await fakeBrowser.storage.local.set({ annotatedPages: [], settings: { annotateButton: true } });
     scriptAwake = false;
     injected = [];
     await looks.lookAt(tab);
-    expect(injected).toEqual([{ file: '/page-watch.js' }, { wake: false }]);
+    expect(injected).toEqual([{ file: '/page-watch.js' }, { file: '/page-awake.js' }, { wake: false }]);
   });
 
   it('runs nothing in the page when paused, on a disabled site, or on a page it may not read', async () => {
@@ -106,7 +106,7 @@ describe('page looks', () => {
     const tab = await openTab('https://news.example/a');
     await looks.lookAt(tab);
     expect(await looks.commandTab(tab, 'annotate-selection')).toBe('done');
-    expect(injected.at(-1)).toEqual({ wake: false });
+    expect(injected.slice(-2)).toEqual([{ file: '/page-awake.js' }, { wake: false }]);
     expect(sendMessage).toHaveBeenCalledTimes(2);
   });
 
