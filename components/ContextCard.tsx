@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { OpenCardRequest } from '@/entrypoints/page-watch/ui-api';
+import type { OpenCardRequest } from '@/entrypoints/page-awake/ui-api';
 import { RecordView } from './RecordView';
 import { t } from '@/lib/i18n';
 
