@@ -96,6 +96,8 @@ describe('first look', () => {
     expect(stats.scans.map((s) => [s.kind, s.candidate])).toEqual([['first-look', false]]);
     expect(await scannerLoaded(world)).toBe(false);
     expect(await world.evaluate<boolean>('typeof globalThis.__stationwatchUi === "object"')).toBe(false);
+    // The quiet script's awake part (settings, messages, commands) is not loaded either.
+    expect(await world.evaluate<boolean>('globalThis.__stationwatchWatchCore?.wake === null')).toBe(true);
     expect(await pageHighlights(tab)).toEqual({});
     expect(await tab.evaluate(() => document.querySelectorAll('[data-stationwatch-ui], style, link').length)).toBe(0);
     await world.detach();
@@ -124,6 +126,8 @@ describe('first look', () => {
     expect(await scannerLoaded(world)).toBe(false);
     await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
     expect(await scannerLoaded(world)).toBe(true);
+    // The watcher asked for its awake part before it read the added text.
+    expect(await world.evaluate<boolean>('typeof globalThis.__stationwatchWatchCore?.wake === "function"')).toBe(true);
     const kinds = (await world.stats())!.scans.map((s) => s.kind);
     expect(kinds.filter((k) => k === 'first-look').length).toBeGreaterThanOrEqual(2);
     await world.detach();
@@ -205,6 +209,8 @@ describe('first look', () => {
       await tab.waitForTimeout(3_500);
       expect((await world.stats())!.scans.length).toBe(looksBefore);
       expect(await scannerLoaded(world)).toBe(false);
+      // The background refused the watcher's request for its awake part: it never read its settings.
+      expect(await world.evaluate<boolean>('globalThis.__stationwatchWatchCore?.wake === null')).toBe(true);
       expect(await pageHighlights(tab)).toEqual({});
     } finally {
       await setPaused(false);
