@@ -110,7 +110,7 @@ export const BackgroundRequests = {
   'inject-scanner': v.object({}),
   /**
    * The quiet page script: load its awake part into this frame (it saw changed text to look at).
-   * Refused while paused or on a disabled site.
+   * Not injected (`injected: false`) while paused or on a disabled site.
    */
   'inject-awake': v.object({}),
   /** Popup / side panel: findings for a tab. */
@@ -201,7 +201,7 @@ export interface BackgroundResponses {
   'first-look': { candidate: boolean };
   'detect-page': import('./match/detector').Detection;
   'inject-scanner': { ok: true };
-  'inject-awake': { ok: true };
+  'inject-awake': { injected: boolean };
   'tab-findings': PageFindings | null;
   'dataset-info': DatasetInfo;
   'feed-update-now': { ok: boolean; message: string };

@@ -144,8 +144,9 @@ export default defineBackground(() => {
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
     'inject-awake': async (_body, sender) => {
       // The quiet script asks before it reads changed text: paused or disabled since, it stops.
-      await refuseWhenOff(sender);
-      return injectInto(sender, '/page-awake.js');
+      if (await refuseWhenOff(sender).then(() => false, () => true)) return { injected: false };
+      await injectInto(sender, '/page-awake.js');
+      return { injected: true };
     },
     'first-look': async ({ text, whole, discreet }, sender) => {
       await refuseWhenOff(sender);

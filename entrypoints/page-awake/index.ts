@@ -99,7 +99,7 @@ export default defineUnlistedScript((): void => {
    * (clocks, counters) and text just looked at are not sent again.
    */
   const changed = (g: number, nodes: Set<Node>, whole: boolean) => {
-    if (!current(g)) return;
+    if (settings === null || !current(g)) return;
     if (whole || nodes.size > HUGE_MUTATION_COUNT) {
       void lookAtPage(g);
       return;
@@ -133,6 +133,9 @@ export default defineUnlistedScript((): void => {
       settings = readSettings(stored[SETTINGS_STORAGE_KEY]);
       annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
     }
+    // Awake from here: with its settings known (not when the file was injected), the watcher hands
+    // changes here, and the background leaves looking again to this part (it follows settings itself).
+    core.onChange = changed;
     selectionListener?.abort();
     selectionListener = null;
     if (!runs()) {
@@ -232,6 +235,5 @@ export default defineUnlistedScript((): void => {
     return awake;
   };
 
-  core.onChange = changed;
   core.wake = wakeUp;
 });

@@ -35,17 +35,18 @@ export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResul
   if (running) return running.again();
 
   const withoutHash = (url: string) => url.split('#')[0]!;
+  /** The Navigation API where there is one (Chromium): it reports pushState navigations, which popstate does not. */
+  const navigation = (window as { navigation?: EventTarget }).navigation;
 
-  /** The watcher's state; null when not watching. Plain listeners, not an AbortController: one object type fewer to set up in a fresh world. */
+  /** The watcher's stop and observe; null when not watching. Plain listeners, not an AbortController: one object type fewer to set up in a fresh world. */
   let stopWatcher: (() => void) | null = null;
   let observeRoot: ((root: Node) => void) | null = null;
 
   /**
    * Until the scanner loads: looks again at what the page adds or reveals (hidden, aria-hidden and
    * open changes, as the scanner watches), at frames that finish loading, and after SPA navigations
-   * (an SPA changes the page's nodes when it navigates, so the URL is compared when they change,
-   * without history or Navigation API listeners). Quiet, it first asks for its awake part, which
-   * reads the settings before it reads any of the changed text.
+   * (the whole page is read again when the URL changed). Quiet, it first asks for its awake part,
+   * which reads the settings before it reads any of the changed text.
    */
   const watch = (g: number, shadowRoots: ShadowRoot[]) => {
     stopWatcher?.();
@@ -64,16 +65,24 @@ export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResul
       if (!core.onChange) {
         if (waking) return;
         waking = true;
-        void sendToBackground('inject-awake', {})
-          .then(() => core.wake?.({ candidate: false }))
-          .then(
-            () => {
-              waking = false;
-              if (live() && core.onChange) flush();
-            },
-            // Paused or disabled since the first look (the background refuses), or orphaned: stop.
-            () => stop(),
-          );
+        // The awake part reads the settings before anything reads the changed text; the background
+        // does not inject it where the reader paused or turned the site off.
+        const woken = core.wake ? Promise.resolve(true) : sendToBackground('inject-awake', {}).then((r) => r.injected);
+        void woken
+          .then(async (injected) => {
+            if (!injected) return stop();
+            await core.wake?.({ candidate: false });
+            waking = false;
+            if (live() && core.onChange) flush();
+          })
+          .catch((error: unknown) => {
+            waking = false;
+            // Orphaned by an extension update or removal: stop. Else (the background restarting) the next change asks again.
+            if (/context invalidated/i.test(String(error))) {
+              core.dead = true;
+              stop();
+            }
+          });
         return;
       }
       const nodes = changed;
@@ -120,12 +129,17 @@ export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResul
       stopped = true;
       observer.disconnect();
       if (framesHeard) document.removeEventListener('load', onLoad, true);
+      navigation?.removeEventListener('navigatesuccess', schedule);
+      if (!navigation) window.removeEventListener('popstate', schedule);
       if (timer) clearTimeout(timer);
       if (stopWatcher === stop) stopWatcher = observeRoot = null;
     };
     observe(document);
     for (const root of shadowRoots) observe(root);
     hearFrames();
+    // An SPA's navigation usually changes nodes too, but not always at once or where observed.
+    navigation?.addEventListener('navigatesuccess', schedule);
+    if (!navigation) window.addEventListener('popstate', schedule);
     stopWatcher = stop;
     observeRoot = observe;
   };

@@ -46,44 +46,31 @@ export function firstLookFrame(frame: Element): boolean {
   return sameOriginSrc(frame) && readableFrame(frame);
 }
 
-/** Where a URL's scheme ends (the index of its `:`), or -1 when it is relative. */
-function schemeEnd(url: string): number {
-  for (let i = 0; i < url.length; i++) {
-    const c = url.charCodeAt(i) | 0x20; // ASCII letters to lower case
-    if (c === 0x3a /* : */) return i > 0 ? i : -1;
-    const letter = c >= 0x61 && c <= 0x7a;
-    if (!letter && (i === 0 || !((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e))) return -1;
-  }
-  return -1;
-}
-
-/** `scheme://host[:port]` of an absolute URL with an authority, lower-cased; null for about:, data:, javascript: and the like. */
+/** `scheme://host[:port]` of a URL as the browser serialises it, lower-cased; null for about:, data:, javascript: and the like. */
 function originPrefix(url: string): string | null {
-  const colon = schemeEnd(url);
-  if (colon < 0 || !url.startsWith('//', colon + 1)) return null;
+  const colon = url.indexOf(':');
+  if (colon < 1 || !url.startsWith('//', colon + 1)) return null;
   let end = colon + 3;
   while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++;
-  return url.slice(0, end).toLowerCase();
+  const authority = url.slice(colon + 3, end);
+  // user:password@ is not part of the origin.
+  return `${url.slice(0, colon + 3)}${authority.slice(authority.lastIndexOf('@') + 1)}`.toLowerCase();
 }
 
 /**
  * Whether a frame's `src` is on the page's own origin (scheme and host: file: pages have an opaque
- * origin). Compared as strings, without regular expressions, `URL` or `Location`: in the script's
- * fresh world the first of each is set up or compiled for this alone, which costs more than the
- * comparison (a first regular expression, about 0.3 ms: bench/page-results.md).
+ * origin). The frame's `src` property is its URL as the browser resolved and serialised it (against
+ * the base URL, default ports dropped, hosts in ASCII), so the origins compare as strings, without
+ * regular expressions, `URL` or `Location`: in the script's fresh world the first of each is set up
+ * or compiled for this alone, which costs more than the comparison (a first regular expression,
+ * about 0.3 ms: bench/page-results.md).
  */
 export function sameOriginSrc(frame: Element): boolean {
-  const src = frame.getAttribute('src')?.trim().replaceAll('\\', '/');
-  if (!src || frame.hasAttribute('srcdoc')) return false;
-  const doc = frame.ownerDocument;
-  const here = originPrefix(doc.URL);
-  if (!here) return false;
-  let there: string | null;
-  if (schemeEnd(src) > 0) there = originPrefix(src);
-  else if (src.startsWith('//')) there = originPrefix(here.slice(0, here.indexOf('//')) + src);
-  // A relative src is resolved against the base URL, which a <base> element may move to another origin.
-  else there = originPrefix(doc.baseURI);
-  return there === here;
+  if (!frame.hasAttribute('src') || frame.hasAttribute('srcdoc')) return false;
+  const src = (frame as HTMLIFrameElement).src;
+  if (typeof src !== 'string') return false;
+  const here = originPrefix(frame.ownerDocument.URL);
+  return here !== null && originPrefix(src) === here;
 }
 
 /** The rendered text of `doc`, its open shadow roots under custom elements, and its readable same-origin frames. */

@@ -24,28 +24,26 @@ describe('which frames the first look reads', () => {
     expect(sameOriginSrc(frame({ src: 'http://[bad' }))).toBe(false);
   });
 
-  it('compares the origin as the browser resolves it: scheme-relative, letter case, backslashes, <base>', () => {
+  it('compares the origin as the browser resolves it: scheme-relative, letter case, backslashes, ports, <base>', () => {
     const here = new URL(document.location.href);
     expect(sameOriginSrc(frame({ src: `//${here.host}/embed.html` }))).toBe(true);
-    expect(sameOriginSrc(frame({ src: `//ads.example.net/embed.html` }))).toBe(false);
+    expect(sameOriginSrc(frame({ src: '//ads.example.net/embed.html' }))).toBe(false);
     expect(sameOriginSrc(frame({ src: `${here.protocol.toUpperCase()}//${here.host.toUpperCase()}/a.html` }))).toBe(true);
-    expect(sameOriginSrc(frame({ src: `\\${here.host}\\a.html` }))).toBe(true);
+    expect(sameOriginSrc(frame({ src: `\\\\${here.host}\\a.html` }))).toBe(true);
+    expect(sameOriginSrc(frame({ src: '\\\\ads.example.net\\a.html' }))).toBe(false);
     expect(sameOriginSrc(frame({ src: `  ${here.protocol}//${here.host}/a.html  ` }))).toBe(true);
+    expect(sameOriginSrc(frame({ src: `${here.protocol}//reader@${here.host}/a.html` }))).toBe(true);
     // Another scheme or port is another origin.
     expect(sameOriginSrc(frame({ src: `${here.protocol === 'https:' ? 'http:' : 'https:'}//${here.host}/a.html` }))).toBe(false);
     expect(sameOriginSrc(frame({ src: `${here.protocol}//${here.hostname}:8123/a.html` }))).toBe(false);
     expect(sameOriginSrc(frame({ src: 'javascript:void(0)' }))).toBe(false);
     expect(sameOriginSrc(frame({ src: 'data:text/html,<p>x</p>' }))).toBe(false);
 
-    // A <base> on another origin moves relative frames there.
-    const base = document.createElement('base');
-    base.href = 'https://cdn.example.net/';
-    document.head.append(base);
-    try {
-      expect(sameOriginSrc(frame({ src: 'embed.html' }))).toBe(false);
-      expect(sameOriginSrc(frame({ src: `${here.protocol}//${here.host}/a.html` }))).toBe(true);
-    } finally {
-      base.remove();
-    }
+    // What is compared is the URL as the browser resolved it (the `src` property: against the base
+    // URL, default port dropped), not the attribute: a relative src under a <base> on another origin
+    // is on that origin. (happy-dom does not apply <base> to `src`: a stand-in frame shows the rule.)
+    const resolved = (src: string) => ({ hasAttribute: (name: string) => name === 'src', src, ownerDocument: document }) as unknown as Element;
+    expect(sameOriginSrc(resolved('https://cdn.example.net/embed.html'))).toBe(false);
+    expect(sameOriginSrc(resolved(`${here.protocol}//${here.host}/embed.html`))).toBe(true);
   });
 });

@@ -126,7 +126,7 @@ describe('first look', () => {
     expect(await scannerLoaded(world)).toBe(false);
     await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
     expect(await scannerLoaded(world)).toBe(true);
-    // The watcher asked for its awake part before it read the added text.
+    // The awake part was loaded at the watcher's request: the background's first look found nothing and woke nothing.
     expect(await world.evaluate<boolean>('typeof globalThis.__stationwatchWatchCore?.wake === "function"')).toBe(true);
     const kinds = (await world.stats())!.scans.map((s) => s.kind);
     expect(kinds.filter((k) => k === 'first-look').length).toBeGreaterThanOrEqual(2);
