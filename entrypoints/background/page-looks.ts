@@ -9,7 +9,8 @@
  * Paused, or on a disabled site, the script is not run at all: nothing of Stationwatch is in the page.
  */
 import { browser } from 'wxt/browser';
-import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
+import * as v from 'valibot';
+import { nothingFound, PAGE_WATCH_GLOBAL, PageFindingsSchema, validateFirstLookResult, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
 import { isSiteDisabled } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
@@ -25,6 +26,7 @@ const PAGE_AWAKE_FILE = '/page-awake.js' as const;
 export interface PageLookDeps {
   anyTermIn(text: string): Promise<boolean>;
   setFindings(tabId: number, findings: PageFindings | null): Promise<void>;
+  getFindings(tabId: number): Promise<PageFindings | null>;
 }
 
 /** Runs a file of ours, or a method of the page script's API, in a tab's frame (the extension's isolated world). */
@@ -87,6 +89,7 @@ export function createPageLooks(deps: PageLookDeps) {
     if (result === null) {
       // Already awake (its awake part is in the page): it looks for itself.
       if (wake) await runInPage(tabId, 0, { wake: { candidate: false } }).catch(() => undefined);
+      else await refillFindings(tabId, tab.url);
       return true;
     }
     const look = validateFirstLookResult(result);
@@ -121,6 +124,20 @@ export function createPageLooks(deps: PageLookDeps) {
       // The page went away meanwhile.
     }
     return true;
+  }
+
+  /**
+   * A page restored from the back/forward cache comes back awake, with its highlights, but its tab's
+   * findings were cleared when the navigation began, and it does not scan again: ask it for them.
+   * Only while the tab has none, and only findings for the page the tab shows: a page that reports
+   * by itself meanwhile (after a rescan) is not overwritten.
+   */
+  async function refillFindings(tabId: number, url: string): Promise<void> {
+    if (await deps.getFindings(tabId)) return;
+    const reply = await sendToTab(tabId, 'get-findings').catch(() => undefined);
+    const parsed = v.safeParse(PageFindingsSchema, reply);
+    if (!parsed.success || parsed.output.url.split('#')[0] !== url.split('#')[0]) return;
+    if (!(await deps.getFindings(tabId))) await deps.setFindings(tabId, parsed.output);
   }
 
   /** Looks at every open tab again (settings or dataset changed); tabs whose script is awake follow the change themselves. */

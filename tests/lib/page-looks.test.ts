@@ -17,6 +17,7 @@ let pageText: string;
 let scriptAwake: boolean;
 let sendMessage: ReturnType<typeof vi.fn>;
 let lookResult: unknown;
+let pageFindings: unknown;
 
 async function openTab(url: string): Promise<number> {
   const tab = await fakeBrowser.tabs.create({ url });
@@ -27,6 +28,7 @@ function setup() {
   return createPageLooks({
     anyTermIn: async (text) => text.includes('police stations'),
     setFindings: async (tabId, f) => void findings.set(tabId, f),
+    getFindings: async (tabId) => findings.get(tabId) ?? null,
   });
 }
 
@@ -37,6 +39,7 @@ beforeEach(() => {
   pageText = TEXT_OFF;
   scriptAwake = false;
   lookResult = undefined;
+  pageFindings = null;
   (fakeBrowser.scripting as { executeScript: unknown }).executeScript = vi.fn(async (details: { files?: string[]; args?: unknown[] }) => {
     if (details.files) {
       injected.push({ file: details.files[0] });
@@ -50,6 +53,7 @@ beforeEach(() => {
   sendMessage = vi.fn(async (_tabId: number, message: { name: string }) => {
     if (!scriptAwake) throw new Error('Could not establish connection. Receiving end does not exist.');
     if (message.name === 'jump-annotation') return { ok: false, error: 'no such annotation' };
+    if (message.name === 'get-findings') return { ok: true, data: pageFindings };
     return { ok: true, data: 'done' };
   });
   (fakeBrowser.tabs as { sendMessage: unknown }).sendMessage = sendMessage;
@@ -181,5 +185,29 @@ describe('page looks', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('asks an awake page restored from the back/forward cache for its findings, when its tab has none', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    scriptAwake = true;
+    const onTopic = { url: 'https://news.example/a#top', title: 'A', onTopic: true, score: 9, reasons: [], mentionCount: 3, stationIds: [], claimIds: [], mentions: [], discreet: false };
+    pageFindings = onTopic;
+    await looks.lookAt(tab);
+    expect(findings.get(tab)).toEqual(onTopic);
+    expect(injected).toEqual([{ file: '/page-watch.js' }]);
+
+    // Findings the page reported itself are kept; findings for another page, or not findings, are not taken.
+    const reported = { ...onTopic, mentionCount: 5 };
+    findings.set(tab, reported);
+    await looks.lookAt(tab);
+    expect(findings.get(tab)).toBe(reported);
+    findings.delete(tab);
+    pageFindings = { ...onTopic, url: 'https://news.example/other' };
+    await looks.lookAt(tab);
+    expect(findings.has(tab)).toBe(false);
+    pageFindings = { url: 42 };
+    await looks.lookAt(tab);
+    expect(findings.has(tab)).toBe(false);
   });
 });
