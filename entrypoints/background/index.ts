@@ -70,12 +70,17 @@ export default defineBackground(() => {
       .catch(() => undefined);
   }
 
-  async function getFindings(tabId: number): Promise<PageFindings | null> {
+  /** The findings the badge shows for a tab (kept in memory and in session storage). */
+  async function storedFindings(tabId: number): Promise<PageFindings | null> {
     const cached = findingsByTab.get(tabId);
     if (cached) return cached;
     const stored = await sessionStore?.get(FINDINGS_KEY_PREFIX + tabId).catch(() => undefined);
-    const value = stored?.[FINDINGS_KEY_PREFIX + tabId] as PageFindings | undefined;
-    if (value) return value;
+    return (stored?.[FINDINGS_KEY_PREFIX + tabId] as PageFindings | undefined) ?? null;
+  }
+
+  async function getFindings(tabId: number): Promise<PageFindings | null> {
+    const stored = await storedFindings(tabId);
+    if (stored) return stored;
     // The service worker may have been restarted: ask the page itself.
     try {
       return ((await sendToTab<PageFindings | null>(tabId, 'get-findings')) ?? null);
@@ -87,7 +92,7 @@ export default defineBackground(() => {
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.status === 'loading' && change.url) void setFindings(tabId, null);
   });
-  const pageLooks = createPageLooks({ anyTermIn: (text) => datasets.anyTermIn(text), setFindings, getFindings });
+  const pageLooks = createPageLooks({ anyTermIn: (text) => datasets.anyTermIn(text), setFindings, storedFindings });
   browser.tabs.onRemoved.addListener((tabId) => {
     findingsByTab.delete(tabId);
     void sessionStore?.remove(FINDINGS_KEY_PREFIX + tabId).catch(() => undefined);

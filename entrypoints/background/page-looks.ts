@@ -26,7 +26,8 @@ const PAGE_AWAKE_FILE = '/page-awake.js' as const;
 export interface PageLookDeps {
   anyTermIn(text: string): Promise<boolean>;
   setFindings(tabId: number, findings: PageFindings | null): Promise<void>;
-  getFindings(tabId: number): Promise<PageFindings | null>;
+  /** What the badge shows for a tab now (not asking the page). */
+  storedFindings(tabId: number): Promise<PageFindings | null>;
 }
 
 /** Runs a file of ours, or a method of the page script's API, in a tab's frame (the extension's isolated world). */
@@ -133,11 +134,11 @@ export function createPageLooks(deps: PageLookDeps) {
    * by itself meanwhile (after a rescan) is not overwritten.
    */
   async function refillFindings(tabId: number, url: string): Promise<void> {
-    if (await deps.getFindings(tabId)) return;
+    if (await deps.storedFindings(tabId)) return;
     const reply = await sendToTab(tabId, 'get-findings').catch(() => undefined);
     const parsed = v.safeParse(PageFindingsSchema, reply);
     if (!parsed.success || parsed.output.url.split('#')[0] !== url.split('#')[0]) return;
-    if (!(await deps.getFindings(tabId))) await deps.setFindings(tabId, parsed.output);
+    if (!(await deps.storedFindings(tabId))) await deps.setFindings(tabId, parsed.output);
   }
 
   /** Looks at every open tab again (settings or dataset changed); tabs whose script is awake follow the change themselves. */

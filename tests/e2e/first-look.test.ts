@@ -46,12 +46,13 @@ beforeAll(async () => {
       <script>setTimeout(() => { const f = document.createElement('iframe'); f.src = '/frame-inner.html'; f.width = 600; f.height = 300; document.body.append(f); }, 1500);</script>`),
   );
   server.override('/disabled.html', page(`<p>${MENTION}</p>`));
+  server.override('/story.html', page(`<h1>Explainer</h1><p>${MENTION}</p>`), { cacheable: true });
   server.override('/long-title.html', page(`<p>${MENTION}</p>`).replace('<title>Test</title>', `<title>${'A very long headline. '.repeat(40)}</title>`));
   server.override(
     '/paused-later.html',
     page(`<h1>Live blog</h1><p>Updates follow.</p><script>setTimeout(() => { const p = document.createElement('p'); p.textContent = ${JSON.stringify(MENTION)}; document.body.append(p); }, 2500);</script>`),
   );
-  ext = await launchWithExtension();
+  ext = await launchWithExtension(undefined, { backForwardCache: true });
   await waitForDataset(ext);
 });
 
@@ -217,5 +218,26 @@ describe('first look', () => {
       await world.detach();
       await tab.close();
     }
+  });
+
+  it('gives the badge back to a page about the story restored from the back/forward cache', async () => {
+    const { tab, world } = await open('/story.html');
+    const tabId = await tabIdOf(ext, tab);
+    const badge = () => ext.worker.evaluate((id: number) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    await expect.poll(badge, { timeout: 10_000 }).toMatch(/^[1-9]/);
+    await tab.evaluate(() => addEventListener('pageshow', (e) => (document.documentElement.dataset.restored = String(e.persisted))));
+    await tab.goto(`${server.origin}/offtopic.html`);
+    await expect.poll(async () => (await findings(tab))?.onTopic, { timeout: 10_000 }).toBe(false);
+    expect(await badge()).toBe('');
+    // Playwright waits for a load event, which a page restored from the cache does not fire.
+    await tab.goBack({ waitUntil: 'commit' });
+    // The page came back from the cache (it did not load again), with its highlights...
+    await expect.poll(() => tab.evaluate(() => document.documentElement.dataset.restored ?? ''), { timeout: 10_000 }).toBe('true');
+    expect(Object.values(await pageHighlights(tab)).flat()).toContain('Safeguard Defenders');
+    // ...and its count is on the badge again, though it does not scan again.
+    await expect.poll(badge, { timeout: 10_000 }).toMatch(/^[1-9]/);
+    expect((await findings(tab))?.onTopic).toBe(true);
+    await world.detach();
+    await tab.close();
   });
 });

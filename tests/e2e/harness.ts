@@ -37,7 +37,8 @@ export interface StaticServer {
   /** Requests the server saw, in order (path only). */
   requests: string[];
   /** Replace or add a file served at a path (tests of feeds and changed pages). */
-  override(path: string, body: string | Buffer | null): void;
+  /** `cacheable`: served without `no-store`, which keeps a page out of the back/forward cache. */
+  override(path: string, body: string | Buffer | null, opts?: { cacheable?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -45,13 +46,14 @@ export interface StaticServer {
 export async function serveStatic(dirs: string[]): Promise<StaticServer> {
   const roots = dirs.map((d) => resolve(d));
   const overrides = new Map<string, string | Buffer>();
+  const cacheable = new Set<string>();
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(url.pathname);
     const over = overrides.get(url.pathname);
     if (over !== undefined) {
-      res.writeHead(200, { 'content-type': TYPES[extname(url.pathname)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': TYPES[extname(url.pathname)] ?? 'application/octet-stream', 'cache-control': cacheable.has(url.pathname) ? 'no-cache' : 'no-store' });
       res.end(over);
       return;
     }
@@ -75,7 +77,9 @@ export async function serveStatic(dirs: string[]): Promise<StaticServer> {
     origin: `http://127.0.0.1:${port}`,
     server,
     requests,
-    override(path, body) {
+    override(path, body, opts) {
+      if (opts?.cacheable) cacheable.add(path);
+      else cacheable.delete(path);
       if (body === null) overrides.delete(path);
       else overrides.set(path, body);
     },
@@ -90,14 +94,18 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** Launches headless Chromium with the built extension loaded and waits for its service worker. */
-export async function launchWithExtension(extensionDir = EXTENSION_DIR, opts: { headless?: boolean } = {}): Promise<ExtensionBrowser> {
+/**
+ * Launches headless Chromium with the built extension loaded and waits for its service worker.
+ * `backForwardCache`: keep Chromium's back/forward cache on (Playwright turns it off by default).
+ */
+export async function launchWithExtension(extensionDir = EXTENSION_DIR, opts: { headless?: boolean; backForwardCache?: boolean } = {}): Promise<ExtensionBrowser> {
   if (!existsSync(join(extensionDir, 'manifest.json'))) throw new Error(`no built extension in ${extensionDir}; run npm run build`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'stationwatch-profile-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: opts.headless ?? true,
     viewport: { width: 1280, height: 900 },
+    ...(opts.backForwardCache ? { ignoreDefaultArgs: ['--disable-back-forward-cache'] } : {}),
     args: [
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,

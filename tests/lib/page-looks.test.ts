@@ -28,7 +28,7 @@ function setup() {
   return createPageLooks({
     anyTermIn: async (text) => text.includes('police stations'),
     setFindings: async (tabId, f) => void findings.set(tabId, f),
-    getFindings: async (tabId) => findings.get(tabId) ?? null,
+    storedFindings: async (tabId) => findings.get(tabId) ?? null,
   });
 }
 
