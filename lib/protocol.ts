@@ -66,6 +66,12 @@ export function validateFirstLookResult(raw: unknown): FirstLookResult | null {
   return parsed.success ? parsed.output : null;
 }
 
+/** Checks findings a page gave in answer to `get-findings`; null when they are not findings. */
+export function validatePageFindings(raw: unknown): PageFindings | null {
+  const parsed = v.safeParse(PageFindingsSchema, raw);
+  return parsed.success ? parsed.output : null;
+}
+
 /** The always-on script's global in the extension's isolated world of a page. */
 export const PAGE_WATCH_GLOBAL = '__stationwatchWatch';
 

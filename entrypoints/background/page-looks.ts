@@ -9,8 +9,7 @@
  * Paused, or on a disabled site, the script is not run at all: nothing of Stationwatch is in the page.
  */
 import { browser } from 'wxt/browser';
-import * as v from 'valibot';
-import { nothingFound, PAGE_WATCH_GLOBAL, PageFindingsSchema, validateFirstLookResult, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
+import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, validatePageFindings, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
 import { isSiteDisabled } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
@@ -136,9 +135,9 @@ export function createPageLooks(deps: PageLookDeps) {
   async function refillFindings(tabId: number, url: string): Promise<void> {
     if (await deps.storedFindings(tabId)) return;
     const reply = await sendToTab(tabId, 'get-findings').catch(() => undefined);
-    const parsed = v.safeParse(PageFindingsSchema, reply);
-    if (!parsed.success || parsed.output.url.split('#')[0] !== url.split('#')[0]) return;
-    if (!(await deps.storedFindings(tabId))) await deps.setFindings(tabId, parsed.output);
+    const findings = validatePageFindings(reply);
+    if (!findings || findings.url.split('#')[0] !== url.split('#')[0]) return;
+    if (!(await deps.storedFindings(tabId))) await deps.setFindings(tabId, findings);
   }
 
   /** Looks at every open tab again (settings or dataset changed); tabs whose script is awake follow the change themselves. */

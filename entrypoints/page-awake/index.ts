@@ -15,7 +15,7 @@ import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY
 import { sendToBackground } from '@/lib/messaging';
 import { changedText } from '@/lib/page/first-look';
 import { recordScan, scanStats } from '@/lib/page/scan-stats';
-import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT } from '@/lib/limits';
+import { FIRST_LOOK_MAX_CHARS } from '@/lib/limits';
 import type { Settings } from '@/lib/settings';
 import { loadUi, type UiApi } from './ui-api';
 import { loadScanner, type ScannerApi } from './scanner-api';
@@ -100,7 +100,7 @@ export default defineUnlistedScript((): void => {
    */
   const changed = (g: number, nodes: Set<Node>, whole: boolean) => {
     if (settings === null || !current(g)) return;
-    if (whole || nodes.size > HUGE_MUTATION_COUNT) {
+    if (whole) {
       void lookAtPage(g);
       return;
     }
