@@ -10,7 +10,7 @@ import { DatasetService } from './dataset-service';
 import { createPageLooks } from './page-looks';
 import { annotatedPages, annotationsForPage, deleteAnnotation, putAnnotations, queryAnnotations, saveAnnotation } from '@/lib/annotation/store';
 import { checkAnnotation, type Annotation } from '@/lib/annotation/model';
-import { pageKey } from '@/lib/annotation/page-url';
+import { pageKey, siteOf } from '@/lib/annotation/page-url';
 import { makeBackup, parseBackup } from '@/lib/annotation/backup';
 import { ANNOTATED_PAGES_STORAGE_KEY } from '@/lib/detector-store';
 import { loadSettings, saveSettings } from '@/lib/settings-store';
@@ -106,13 +106,8 @@ export default defineBackground(() => {
    */
   async function refuseWhenOff(sender: Browser.runtime.MessageSender): Promise<void> {
     const settings = await loadSettings();
-    let host = '';
-    try {
-      host = new URL(sender.url ?? '').hostname;
-    } catch {
-      // No URL: only the global pause applies.
-    }
-    if (settings.paused || isSiteDisabled(settings, host)) throw new Error('Stationwatch is paused or turned off for this site: the page text was not read.');
+    // No URL (host ''): only the global pause applies.
+    if (settings.paused || isSiteDisabled(settings, siteOf(sender.url ?? ''))) throw new Error('Stationwatch is paused or turned off for this site: the page text was not read.');
   }
 
   /** Runs one of our scripts in the sender's frame (its isolated world, like the content script). */

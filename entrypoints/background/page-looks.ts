@@ -14,6 +14,7 @@ import { isSiteDisabled } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToTab } from '@/lib/messaging';
+import { siteOf } from '@/lib/annotation/page-url';
 
 /** Pages the always-on script runs on (where the host permissions reach). */
 export const READABLE_PAGE = /^(https?|file):\/\//i;
@@ -57,14 +58,6 @@ async function runInPage(tabId: number, frameId: number, what: { file: typeof PA
   return first;
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
-}
-
 /** How long a page may take to load before it is read anyway (the script waits for document_idle). */
 export const SLOW_LOAD_LOOK_MS = 8_000;
 
@@ -83,7 +76,7 @@ export function createPageLooks(deps: PageLookDeps) {
     const tab = await browser.tabs.get(tabId).catch(() => null);
     if (!tab?.url || !READABLE_PAGE.test(tab.url)) return false;
     const settings = await loadSettings();
-    if (settings.paused || isSiteDisabled(settings, hostOf(tab.url))) return false;
+    if (settings.paused || isSiteDisabled(settings, siteOf(tab.url))) return false;
     const revision = settingsRevision;
     const result = await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => undefined);
     if (result === null) {
@@ -97,7 +90,7 @@ export function createPageLooks(deps: PageLookDeps) {
     if (!look) return true;
     // The reader may have paused or disabled the site while the page was read.
     const now = await loadSettings();
-    if (now.paused || isSiteDisabled(now, hostOf(look.url))) return false;
+    if (now.paused || isSiteDisabled(now, siteOf(look.url))) return false;
     let candidate = look.overLimit;
     if (!candidate) {
       try {
