@@ -1,6 +1,6 @@
 /**
  * Where our scripts spend a page's time, and how a change moved it:
- * `npm run bench:page-profile -- (DIR | PAGE.html …) [--baseline EXTENSION_DIR] [--limit N] [--top N]`.
+ * `npm run bench:page-profile -- (DIR | PAGE.html …) [--baseline EXTENSION_DIR] [--rounds N] [--limit N] [--top N]`.
  *
  * Loads each page in headless Chromium with a private copy of the built extension (.output/chrome-mv3)
  * and, with `--baseline`, with another build in a second Chromium (for example the build of an older
@@ -9,6 +9,10 @@
  * background has findings for it). Prints per build the CPU of our scripts per page (median, mean,
  * same rules as bench/page.ts's work column) and the functions it went to (mean ms per page, the
  * innermost frame of ours; `> innerText` names the browser call it was in).
+ *
+ * With a baseline it also prints the paired difference: per page, this build's mean minus the
+ * baseline's, over `--rounds` loads of each (default 1). Single loads of a page vary by more than a
+ * 0.1 ms change, so small changes need the paired figure and a few rounds.
  *
  * Function names are the minified ones; for the source names, build with
  * `STATIONWATCH_UNMINIFIED=1 npx wxt build` (same code, not minified: a little slower to load).
@@ -22,7 +26,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { EXTENSION_DIR, launchWithExtension, serveStatic, waitForDataset, waitForDecision, type ExtensionBrowser } from '../tests/e2e/harness';
 import { profiledVisit } from './profile';
 
-const USAGE = 'usage: npm run bench:page-profile -- (DIR | PAGE.html …) [--baseline EXTENSION_DIR] [--limit N] [--top N]';
+const USAGE = 'usage: npm run bench:page-profile -- (DIR | PAGE.html …) [--baseline EXTENSION_DIR] [--rounds N] [--limit N] [--top N]';
 
 interface Build {
   label: string;
@@ -31,8 +35,9 @@ interface Build {
   byFrame: Map<string, number>;
 }
 
-function parseArgs(argv: string[]): { root: string; pages: string[]; baseline: string | null; top: number } {
+function parseArgs(argv: string[]): { root: string; pages: string[]; baseline: string | null; top: number; rounds: number } {
   let baseline: string | null = null;
+  let rounds = 1;
   let limit = Infinity;
   let top = 25;
   const paths: string[] = [];
@@ -41,13 +46,14 @@ function parseArgs(argv: string[]): { root: string; pages: string[]; baseline: s
     if (a === '--baseline') baseline = resolve(argv[++i] ?? '');
     else if (a === '--limit') limit = Number(argv[++i]);
     else if (a === '--top') top = Number(argv[++i]);
+    else if (a === '--rounds') rounds = Number(argv[++i]);
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n${USAGE}`);
     else paths.push(resolve(a));
   }
-  if (paths.length === 0 || !(limit > 0) || !(top > 0)) throw new Error(USAGE);
+  if (paths.length === 0 || !(limit > 0) || !(top > 0) || !(Number.isInteger(rounds) && rounds > 0)) throw new Error(USAGE);
   if (paths.length === 1 && statSync(paths[0]!).isDirectory()) {
     const pages = readdirSync(paths[0]!).filter((f) => f.endsWith('.html')).sort().slice(0, limit);
-    return { root: paths[0]!, pages, baseline, top };
+    return { root: paths[0]!, pages, baseline, top, rounds };
   }
   const root = process.cwd();
   const pages = paths.map((p) => {
@@ -55,7 +61,7 @@ function parseArgs(argv: string[]): { root: string; pages: string[]; baseline: s
     if (rel.startsWith('..') || statSync(p).isDirectory()) throw new Error(`${p}: give one directory, or pages below the current directory\n${USAGE}`);
     return rel.split(sep).join('/');
   });
-  return { root, pages: pages.slice(0, limit), baseline, top };
+  return { root, pages: pages.slice(0, limit), baseline, top, rounds };
 }
 
 /** A private copy of a build: a rebuild in the tree must not change it under a running profile. */
@@ -97,26 +103,43 @@ function report(build: Build, top: number): string[] {
 }
 
 async function main(): Promise<void> {
-  const { root, pages, baseline, top } = parseArgs(process.argv.slice(2));
+  const { root, pages, baseline, top, rounds } = parseArgs(process.argv.slice(2));
   const server = await serveStatic([root]);
   const builds = [await launch(`this build (${relative(process.cwd(), EXTENSION_DIR)})`, EXTENSION_DIR)];
   if (baseline) builds.push(await launch(`baseline (${baseline})`, baseline));
+  /** Per page, this build's mean minus the baseline's (pages where both loaded in every round). */
+  const differences: number[] = [];
   try {
     for (const [i, rel] of pages.entries()) {
       const url = `${server.origin}/${rel.split('/').map(encodeURIComponent).join('/')}`;
-      // Alternating order, so neither build always loads a page first (disk and font caches).
-      const order = i % 2 ? [...builds].reverse() : builds;
+      const sums = builds.map(() => ({ ms: 0, loads: 0 }));
       const ms: string[] = [];
-      for (const build of order) {
-        try {
-          ms.push(`${build === builds[0] ? 'this' : 'baseline'} ${(await profilePage(build, url)).toFixed(1)} ms`);
-        } catch (error) {
-          ms.push(`${build === builds[0] ? 'this' : 'baseline'} failed: ${(error as Error).message.split('\n')[0]}`);
+      for (let round = 0; round < rounds; round++) {
+        // Alternating order, so neither build always loads a page first (disk and font caches).
+        const order = (i + round) % 2 ? [...builds].reverse() : builds;
+        for (const build of order) {
+          const name = build === builds[0] ? 'this' : 'baseline';
+          try {
+            const cpu = await profilePage(build, url);
+            const sum = sums[builds.indexOf(build)]!;
+            sum.ms += cpu;
+            sum.loads++;
+            ms.push(`${name} ${cpu.toFixed(1)} ms`);
+          } catch (error) {
+            ms.push(`${name} failed: ${(error as Error).message.split('\n')[0]}`);
+          }
         }
       }
+      if (builds.length === 2 && sums.every((s) => s.loads === rounds)) differences.push(sums[0]!.ms / rounds - sums[1]!.ms / rounds);
       process.stderr.write(`[${i + 1}/${pages.length}] ${rel}: ${ms.join(', ')}\n`);
     }
     for (const build of builds) console.log(report(build, top).join('\n'));
+    if (differences.length > 0) {
+      const faster = differences.filter((d) => d < 0).length;
+      console.log(
+        `paired, this − baseline per page (mean of ${rounds} load${rounds > 1 ? 's' : ''} each, ${differences.length} pages): median ${median(differences).toFixed(3)} ms, mean ${(differences.reduce((a, b) => a + b, 0) / differences.length).toFixed(3)} ms; this build cheaper on ${faster} of ${differences.length} pages`,
+      );
+    }
   } finally {
     for (const build of builds) await build.ext.close().catch(() => undefined);
     await server.close();

@@ -8,12 +8,24 @@
  * only widens a read to the next listed ancestor). A changed node is read from the nearest of these,
  * so text joined across inline elements ("Safe<b>guard</b>") is read whole.
  */
-export const BLOCK_TAGS: ReadonlySet<string> = new Set(
-  'address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup iframe li main nav ol p pre section summary table tbody td tfoot th thead tr ul'.split(' '),
-);
+export const BLOCK_SELECTOR =
+  'address,article,aside,blockquote,body,caption,dd,details,dialog,div,dl,dt,fieldset,figcaption,figure,footer,form,h1,h2,h3,h4,h5,h6,header,hgroup,iframe,li,main,nav,ol,p,pre,section,summary,table,tbody,td,tfoot,th,thead,tr,ul';
 
-/** {@link BLOCK_TAGS} as a selector, for `Element.closest`. */
-export const BLOCK_SELECTOR = [...BLOCK_TAGS].join(',');
+/**
+ * {@link BLOCK_SELECTOR} as a set of tag names. Pure, so a bundle that does not use it does not build
+ * it: the always-on script pays for every builtin it first touches in a fresh world (a Set built from
+ * a split string there costs about 0.05 ms; bench/page-results.md).
+ */
+export const BLOCK_TAGS: ReadonlySet<string> = /* @__PURE__ */ new Set(/* @__PURE__ */ BLOCK_SELECTOR.split(','));
+
+const SKIP_TAG_NAMES = 'script style noscript template head title svg math textarea select option object canvas video audio rt rp';
 
 /** Never indexed by text-index.ts, nor is anything inside them: never page prose. */
-export const SKIP_TAGS: ReadonlySet<string> = new Set('script style noscript template head title svg math textarea select option object canvas video audio rt rp'.split(' '));
+export const SKIP_TAGS: ReadonlySet<string> = /* @__PURE__ */ new Set(/* @__PURE__ */ SKIP_TAG_NAMES.split(' '));
+
+let skipTagsLazily: ReadonlySet<string> | null = null;
+/** {@link SKIP_TAGS}, built on first use: for the always-on script, which rarely needs it. */
+export function isSkippedTag(localName: string): boolean {
+  skipTagsLazily ??= new Set(SKIP_TAG_NAMES.split(' '));
+  return skipTagsLazily.has(localName);
+}
