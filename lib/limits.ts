@@ -1,7 +1,5 @@
 /** Budgets, thresholds and caps in one place; tests and benchmarks import the same constants. */
 
-/** Longest slice of work the content script does before yielding to the page. */
-export const SCAN_SLICE_MS = 8;
 /** Mutations are batched for this long before changed subtrees are rescanned. */
 export const MUTATION_BATCH_MS = 250;
 /** Above this many added nodes in one batch, rescan the whole page instead of each subtree. */

@@ -18,9 +18,8 @@
  * */
 import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
 import { Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
-import { detect, loadDetector, MAX_CLAIM_SCAN_CHARS, quickReject, spotPageClaims, WEIGHT, type Detection, type Detector } from '@/lib/match/detector';
-import { prepareClaimSpotter, spotClaims, type ClaimIndex, type ClaimSpot } from '@/lib/match/claim-spot';
-import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS, SCAN_SLICE_MS } from '@/lib/limits';
+import { detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
+import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
 import { sendToBackground } from '@/lib/messaging';
 import type { MentionSummary, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
@@ -54,8 +53,6 @@ const WITHOUT_FRAMES = { includeShadow: true, includeFrames: false } as const;
 const WITH_FRAMES = { includeShadow: true, includeFrames: true } as const;
 /** Work deferred to an idle moment still runs within this long. */
 const IDLE_TIMEOUT_MS = 500;
-/** The page-wide claims pass reads the page in pieces of about this many characters (cut at block ends). */
-const CLAIM_CHUNK_CHARS = 10_000;
 
 /** Styles this session paints (annotations belong to the card UI). */
 const MENTION_STYLES: HighlightStyle[] = ['allegation', 'confirmed', 'denied', 'disputed', 'claim', 'current', 'flash'];
@@ -400,13 +397,8 @@ export class PageSession {
   private lastUrl = location.href;
   /** Whether the badge shows something from this session (cleared on destroy). */
   private reportedSomething = false;
-  /**
-   * The page-wide claims pass, run in slices after the first paint: the text node it continues
-   * from (null: the start), and whether a slice is queued. Progress is held by node, not offset, so
-   * the pass survives splices; blocks read again meanwhile get their claims from the partial path.
-   */
-  private claimsFrom: Text | null = null;
-  private claimsQueued = false;
+  /** The background was asked again for the claims after a decision taken here (once per session). */
+  private claimsRetried = false;
 
   constructor(
     private readonly doc: Document,
@@ -502,7 +494,6 @@ export class PageSession {
       if (this.index) this.decide({ ...timing, at: performance.now() - timing.collectMs }, null);
       return;
     }
-    this.claimsFrom = null;
     this.detection = detection;
     this.mentions = this.toMentions(index, detection);
     if (this.current >= this.mentions.length) this.current = -1;
@@ -526,9 +517,11 @@ export class PageSession {
   }
 
   /**
-   * Decides about the whole page text in `this.index` and paints. `hasTerm` is what the caller knows
-   * (null: not checked yet). The first time a page has terms, the claim index is parsed in a task of
-   * its own and the decision follows in the next, so no single task holds both.
+   * Decides about the whole page text in `this.index` and paints, here in the page, when the
+   * background could not answer. `hasTerm` is what the caller knows (null: not checked yet). Terms
+   * and the page decision only: the known claims need the claim index, whose parse is a task of about
+   * 100 ms on a long article (bench/page-results.md), so they are left to the background, asked again
+   * once when the page is idle.
    */
   private decide(timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>, hasTerm: boolean | null): void {
     const det = this.det;
@@ -536,27 +529,14 @@ export class PageSession {
     const t1 = performance.now();
     // quickReject's "no term at all" is exactly when detect() returns the empty off-topic answer.
     const anyTerm = hasTerm ?? !quickReject(det, index.text);
-    if (anyTerm && det.spotter === null && det.claimBytes.length > 0) {
-      const checkMs = performance.now() - t1;
-      this.later(() => {
-        const t = performance.now();
-        det.spotter ??= prepareClaimSpotter(JSON.parse(new TextDecoder().decode(det.claimBytes)) as ClaimIndex);
-        this.record({ kind: 'claims-index', at: t, totalMs: performance.now() - t, collectMs: 0, detectMs: performance.now() - t, paintMs: 0, walkedNodes: 0, pageChars: 0, mentions: this.mentions.length });
-        // The decision's own timing counts the walk and the first check made before the pause.
-        this.later(() => this.index && this.decide({ ...timing, at: performance.now() - timing.collectMs - checkMs }, true));
-      });
-      return;
-    }
-    // Terms and the page decision first; the claims pass (the costly part on long pages) follows in
-    // slices of its own once the page is painted.
     this.detection = anyTerm ? detect(det, index.text, { claims: false }) : offTopic();
     const t2 = performance.now();
     this.mentions = this.toMentions(index, this.detection);
     if (this.current >= this.mentions.length) this.current = -1;
     this.paint();
-    if (this.detection.page.onTopic && det.claimBytes.length > 0) {
-      this.claimsFrom = null;
-      this.queueClaims();
+    if (this.detection.page.onTopic && det.claimBytes.length > 0 && !this.claimsRetried) {
+      this.claimsRetried = true;
+      this.later(() => this.index === index && void this.decideInBackground(index, timing));
     }
     const t3 = performance.now();
     this.record({ ...timing, totalMs: t3 - timing.at, detectMs: t2 - t1 + (t1 - timing.at - timing.collectMs), paintMs: t3 - t2, pageChars: index.text.length, mentions: this.mentions.length });
@@ -567,61 +547,6 @@ export class PageSession {
 
   private record(timing: ScanTiming): void {
     recordScan(timing);
-  }
-
-  private queueClaims(): void {
-    if (this.claimsQueued) return;
-    this.claimsQueued = true;
-    this.later(() => {
-      this.claimsQueued = false;
-      this.claimsSlice();
-    });
-  }
-
-  /** One slice (SCAN_SLICE_MS) of the page-wide claims pass; queues the next until the page is read. */
-  private claimsSlice(): void {
-    const index = this.index;
-    const det = this.det;
-    if (!index || !this.detection?.page.onTopic) return;
-    const t0 = performance.now();
-    const k = this.claimsFrom ? nodeIndex(index, this.claimsFrom) : 0;
-    let from = k > 0 ? index.starts[k]! : 0;
-    const limit = Math.min(index.text.length, MAX_CLAIM_SCAN_CHARS);
-    const found: ClaimSpot[] = [];
-    while (from < limit && performance.now() - t0 < SCAN_SLICE_MS) {
-      const cut = index.text.indexOf('\n', Math.min(from + CLAIM_CHUNK_CHARS, limit));
-      const to = cut < 0 || cut > limit ? limit : cut;
-      for (const c of spotPageClaims(det, index.text.slice(from, to))) found.push({ ...c, start: c.start + from, end: c.end + from });
-      from = to + 1;
-    }
-    if (found.length > 0) {
-      const known = new Set(this.mentions.filter((m) => m.kind === 'claim').map((m) => `${m.refs[0]} ${m.start} ${m.end}`));
-      const fresh = this.toMentions(index, { mentions: [], claims: found.filter((c) => !known.has(`${c.claimId} ${c.start} ${c.end}`)), page: this.detection.page });
-      this.mentions = this.mentions.concat(fresh).sort((a, b) => a.start - b.start || b.end - a.end).slice(0, MAX_HIGHLIGHTS_PER_PAGE);
-      this.paint();
-    }
-    this.record({ kind: 'claims', at: t0, totalMs: performance.now() - t0, collectMs: 0, detectMs: performance.now() - t0, paintMs: 0, walkedNodes: 0, pageChars: index.text.length, mentions: this.mentions.length });
-    if (from < limit) {
-      this.claimsFrom = index.nodes[nodeAt(index, from)] ?? null;
-      this.queueClaims();
-      return;
-    }
-    this.claimsFrom = null;
-    this.noteClaims();
-    void this.report();
-  }
-
-  /** The page decision's reasons and score with the claims stated on the page, as detect() counts them. */
-  private noteClaims(): void {
-    const page = this.detection?.page;
-    if (!page) return;
-    const distinct = [...new Set(this.mentions.filter((m) => m.kind === 'claim').map((m) => m.refs[0]!))];
-    const reasons = page.reasons.filter((r) => !/ known claims? stated: /.test(r));
-    const before = page.reasons.length - reasons.length;
-    if (distinct.length > 0) reasons.push(`${distinct.length} known claim${distinct.length === 1 ? '' : 's'} stated: ${distinct.join(', ')}`);
-    // Counted once: a reason already there means its weight is already in the score.
-    const score = before === 0 && distinct.length > 0 ? Math.round((page.score + Math.min(2, distinct.length) * WEIGHT.claim) * 100) / 100 : page.score;
-    this.detection = { ...this.detection!, page: { ...page, reasons, score } };
   }
 
   private toMentions(index: TextIndex, detection: Detection): PageMention[] {
@@ -1071,10 +996,6 @@ export class PageSession {
     // Highlights whose text left the page go, even when nothing else changes.
     const lostMention = removed.size > 0 && this.mentions.some((m) => m.ranges.some((r) => removed.has(r.startContainer as Text) || removed.has(r.endContainer as Text)));
     const onTopic = this.detection?.page.onTopic ?? false;
-    if (anyTerm && onTopic && !lostMention && this.detectInBlocks(index, subs)) {
-      this.record({ ...timing, totalMs: performance.now() - t0, detectMs: performance.now() - t1, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });
-      return true;
-    }
     if (anyTerm || lostMention) {
       // Terms came or went: the background takes the page decision (and every context rule) again
       // over the whole spliced text; no DOM walk.
@@ -1083,88 +1004,14 @@ export class PageSession {
     }
     // No term came or went: the findings stand; only offsets after the changes moved.
     this.moveMentions(index);
-    const spotter = this.det.spotter;
-    const newText = subs.some(({ sub }) => sub.text.trim().length > 0);
-    if (onTopic && newText && spotter) {
-      // On a page about the story, new text may state a known claim without naming a term.
-      let found = false;
-      for (const { sub } of subs) {
-        if (sub.nodes.length === 0) continue;
-        const k = nodeIndex(index, sub.nodes[0]!);
-        if (k < 0) continue;
-        const offset = index.starts[k]! - sub.starts[0]!;
-        for (const c of spotClaims(spotter, sub.text)) {
-          found = true;
-          const start = c.start + offset;
-          const end = c.end + offset;
-          this.mentions.push({ start, end, text: index.text.slice(start, end), kind: 'claim', refs: [c.claimId], style: 'claim', ranges: rangeFor(index, start, end) });
-        }
-      }
-      if (found) {
-        this.mentions.sort((a, b) => a.start - b.start || b.end - a.end);
-        this.mentions.length = Math.min(this.mentions.length, MAX_HIGHLIGHTS_PER_PAGE);
-        this.paint();
-        void this.report();
-      }
-    } else if (onTopic && newText) {
-      // New text on a page about the story may state a known claim: the background, which holds
-      // the claim index, reads the page again (parsing the index here would be a long task).
+    if (onTopic && subs.some(({ sub }) => sub.text.trim().length > 0)) {
+      // New text on a page about the story may state a known claim without naming a term: the
+      // background, which holds the claim index, reads the page again (parsing the index here would
+      // be a long task).
       void this.decideInBackground(index, timing);
       return true;
     }
     this.record({ ...timing, kind: 'skipped', totalMs: performance.now() - t0, detectMs: performance.now() - t1, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });
-    return true;
-  }
-
-  /**
-   * On a page already about the story, new or edited blocks that bring terms are decided on their
-   * own: context rules never look past a block, and more text can only raise the page's score, so
-   * the page stays on topic and every other mention stands. detect() only returns mentions for text
-   * that is on topic by itself, so each block is read after a preamble of this page's own named
-   * terms (a block of its own, which no rule connects to the next). False when that is not
-   * possible; the caller then decides over the whole page.
-   */
-  private detectInBlocks(index: TextIndex, subs: Reindexed['subs']): boolean {
-    const det = this.det;
-    const named = new Set<string>();
-    for (const m of this.mentions) if (m.kind === 'topic' || m.kind === 'report') named.add(m.text.replace(/\s+/g, ' '));
-    if (named.size === 0 || det.spotter === null) return false;
-    // One detect() over all changed blocks, each on a line of its own: at[i] is where block i starts
-    // in that text, shift[i] what turns its offsets into page offsets.
-    let text = `${[...named].slice(0, 4).join('\n')}\n`;
-    const at: number[] = [];
-    const shift: number[] = [];
-    const reread = new Set<Text>();
-    for (const { sub } of subs) {
-      for (const node of sub.nodes) reread.add(node);
-      if (sub.nodes.length === 0 || sub.text.trim().length === 0) continue;
-      const k = nodeIndex(index, sub.nodes[0]!);
-      if (k < 0) return false;
-      if (text.charCodeAt(text.length - 1) !== 10) text += '\n';
-      at.push(text.length);
-      shift.push(index.starts[k]! - sub.starts[0]! - text.length);
-      text += sub.text;
-    }
-    const d = detect(det, text);
-    if (!d.page.onTopic) return false;
-    const toPage = <T extends { start: number; end: number }>(list: T[]): T[] => {
-      const out: T[] = [];
-      for (const x of list) {
-        let i = at.length - 1;
-        while (i >= 0 && at[i]! > x.start) i--;
-        // Spans in the preamble are not page text.
-        if (i >= 0) out.push({ ...x, start: x.start + shift[i]!, end: x.end + shift[i]! });
-      }
-      return out;
-    };
-    const found = this.toMentions(index, { ...d, mentions: toPage(d.mentions), claims: toPage(d.claims) });
-    // Mentions in the blocks just read were found again (or are gone); the rest only moved.
-    this.mentions = this.mentions.filter((m) => !m.ranges.some((r) => reread.has(r.startContainer as Text)));
-    this.moveMentions(index);
-    this.mentions = this.mentions.concat(found).sort((a, b) => a.start - b.start || b.end - a.end).slice(0, MAX_HIGHLIGHTS_PER_PAGE);
-    if (this.current >= this.mentions.length) this.current = -1;
-    this.paint();
-    void this.report();
     return true;
   }
 
@@ -1197,17 +1044,6 @@ export class PageSession {
     this.mentions = [];
     this.index = null;
   }
-}
-
-function nodeAt(index: TextIndex, at: number): number {
-  let lo = 0;
-  let hi = index.nodes.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (index.starts[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Where a frame document's viewport sits in the top page's viewport (frames nested in frames add up). */

@@ -9,10 +9,10 @@
 export interface ScanTiming {
   /**
    * first-look: the always-on script's look at the rendered text (the background checks it);
-   * full / partial: a decision over the page; skipped: nothing to decide again; claims-index: its
-   * one-off parse; claims: one slice of the page-wide claims pass.
+   * full / partial: a decision over the page; skipped: nothing to decide again. (The page never
+   * parses the claim index: the background spots claims.)
    */
-  kind: 'first-look' | 'full' | 'partial' | 'skipped' | 'claims-index' | 'claims';
+  kind: 'first-look' | 'full' | 'partial' | 'skipped';
   /** performance.now() when the scan began. */
   at: number;
   totalMs: number;
