@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, waitForDecision, pageHighlights, serveStatic, tabIdOf, waitForDataset, type ExtensionBrowser, type StaticServer } from './harness';
 import { IsolatedWorld } from './isolated-world';
+import { FIRST_LOOK_MAX_CHARS } from '../../lib/limits';
 
 let ext: ExtensionBrowser;
 let server: StaticServer;
@@ -51,6 +52,14 @@ beforeAll(async () => {
   server.override(
     '/paused-later.html',
     page(`<h1>Live blog</h1><p>Updates follow.</p><script>setTimeout(() => { const p = document.createElement('p'); p.textContent = ${JSON.stringify(MENTION)}; document.body.append(p); }, 2500);</script>`),
+  );
+  // Longer than the background takes (FIRST_LOOK_MAX_CHARS): the page scanner decides it by itself.
+  server.override(
+    '/too-long.html',
+    page(`<h1>Explainer</h1><p>${MENTION}</p><div id="filler"></div>
+      <script>const filler = 'The allotment society met again and talked about beans and rain. '.repeat(640);
+        const box = document.getElementById('filler');
+        for (let i = 0; i < ${Math.ceil(FIRST_LOOK_MAX_CHARS / (66 * 640)) + 2}; i++) { const p = document.createElement('p'); p.textContent = filler; box.append(p); }</script>`),
   );
   ext = await launchWithExtension(undefined, { backForwardCache: true });
   await waitForDataset(ext);
@@ -113,6 +122,17 @@ describe('first look', () => {
     await world.detach();
     await tab.close();
   });
+
+  it('decides a page too long to hand to the background in the page itself: its mention is highlighted and counted', async () => {
+    const { tab, world } = await open('/too-long.html');
+    expect(await tab.evaluate(() => document.body.innerText.length)).toBeGreaterThan(FIRST_LOOK_MAX_CHARS);
+    expect(await scannerLoaded(world)).toBe(true);
+    await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 15_000 }).toContain('Safeguard Defenders');
+    await expect.poll(async () => (await findings(tab))?.onTopic ?? false, { timeout: 10_000 }).toBe(true);
+    expect((await findings(tab))?.mentionCount).toBeGreaterThan(0);
+    await world.detach();
+    await tab.close();
+  }, 60_000);
 
   it('reads readable same-origin frames: a mention only there reaches the badge', async () => {
     const { tab, world } = await open('/frame-only.html');
