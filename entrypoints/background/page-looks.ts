@@ -14,7 +14,7 @@ import { isSiteDisabled } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToTab } from '@/lib/messaging';
-import { siteOf } from '@/lib/annotation/page-url';
+import { siteOf, withoutHash } from '@/lib/annotation/page-url';
 
 /** Pages the always-on script runs on (where the host permissions reach). */
 export const READABLE_PAGE = /^(https?|file):\/\//i;
@@ -101,7 +101,7 @@ export function createPageLooks(deps: PageLookDeps) {
       }
     }
     const annotatedPages = (await browser.storage.local.get(ANNOTATED_PAGES_STORAGE_KEY))[ANNOTATED_PAGES_STORAGE_KEY];
-    const annotated = Array.isArray(annotatedPages) && annotatedPages.includes(look.url.split('#')[0]);
+    const annotated = Array.isArray(annotatedPages) && annotatedPages.includes(withoutHash(look.url));
     if (!candidate) await deps.setFindings(tabId, nothingFound(look.url, look.title, now.discreet));
     if (!(candidate || wake || (!now.discreet && (annotated || now.annotateButton)))) return true;
     try {
@@ -129,7 +129,7 @@ export function createPageLooks(deps: PageLookDeps) {
     if (await deps.storedFindings(tabId)) return;
     const reply = await sendToTab(tabId, 'get-findings').catch(() => undefined);
     const findings = validatePageFindings(reply);
-    if (!findings || findings.url.split('#')[0] !== url.split('#')[0]) return;
+    if (!findings || withoutHash(findings.url) !== withoutHash(url)) return;
     if (!(await deps.storedFindings(tabId))) await deps.setFindings(tabId, findings);
   }
 

@@ -20,6 +20,7 @@ import type { Settings } from '@/lib/settings';
 import { loadUi, type UiApi } from './ui-api';
 import { loadScanner, type ScannerApi } from './scanner-api';
 import { watchCore } from '../page-watch/core';
+import { withoutHash } from '@/lib/annotation/page-url';
 
 export default defineUnlistedScript((): void => {
   const core = watchCore();
@@ -123,7 +124,7 @@ export default defineUnlistedScript((): void => {
     if (!alive()) return;
     // Waking for the watcher keeps its generation: the watch goes on.
     const g = candidate || lookAgain ? ++core.generation : core.generation;
-    const here = location.href.split('#')[0];
+    const here = withoutHash(location.href);
     if (given?.settings !== undefined) {
       settings = readSettings(given.settings);
       annotated = given.annotated ? [here] : [];

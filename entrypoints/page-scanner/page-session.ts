@@ -27,7 +27,8 @@ import { decodeBase64 } from '@/lib/base64';
 import type { StoredDetector } from '@/lib/detector-store';
 import type { UiApi } from '../page-awake/ui-api';
 import { readableFrame } from '@/lib/page/first-look';
-import { BLOCK_TAGS, SKIP_TAGS } from '@/lib/page/blocks';
+import { BLOCK_TAGS, isSkippedTag } from '@/lib/page/blocks';
+import { withoutHash } from '@/lib/annotation/page-url';
 import { recordScan, scanStats, type ScanTiming } from '@/lib/page/scan-stats';
 
 /** A painted mention: a span of page text and the records it refers to. */
@@ -79,7 +80,7 @@ export function rescanRoot(node: Node): Element | ShadowRoot | 'page' | null {
     const type = cur.nodeType;
     if (type === ELEMENT_NODE) {
       const el = cur as Element;
-      if (SKIP_TAGS.has(el.localName) || el.hasAttribute('hidden') || el.hasAttribute(UI_HOST_ATTRIBUTE) || el.getAttribute('aria-hidden') === 'true') return null;
+      if (isSkippedTag(el.localName) || el.hasAttribute('hidden') || el.hasAttribute(UI_HOST_ATTRIBUTE) || el.getAttribute('aria-hidden') === 'true') return null;
       if (cur !== node && !fromShadow && el.shadowRoot) return 'page';
       if (block === null && BLOCK_TAGS.has(el.localName)) block = el;
       fromShadow = false;
@@ -1071,12 +1072,6 @@ function groupByDocument(ranges: readonly StaticRange[], top: Document): Map<Doc
     else out.set(doc, [r]);
   }
   return out;
-}
-
-/** A URL without its fragment: in-page anchors are not navigations. */
-function withoutHash(url: string): string {
-  const i = url.indexOf('#');
-  return i < 0 ? url : url.slice(0, i);
 }
 
 function parentOrHost(node: Node): Node | null {

@@ -25,6 +25,7 @@ import { sendToBackground } from '@/lib/messaging';
 import { firstLookFrame, firstLookText } from '@/lib/page/first-look';
 import { recordScan } from '@/lib/page/scan-stats';
 import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MUTATION_BATCH_MS } from '@/lib/limits';
+import { withoutHash } from '@/lib/annotation/page-url';
 import { WATCH_CORE_GLOBAL, type WatchCore } from './core';
 
 export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResult | null> => {
@@ -34,7 +35,6 @@ export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResul
   const running = Object.hasOwn(world, PAGE_WATCH_GLOBAL) ? world[PAGE_WATCH_GLOBAL] : undefined;
   if (running) return running.again();
 
-  const withoutHash = (url: string) => url.split('#')[0]!;
   /** The Navigation API where there is one (Chromium): it reports pushState navigations, which popstate does not. */
   const navigation = (window as { navigation?: EventTarget }).navigation;
 

@@ -18,14 +18,12 @@ export const BLOCK_SELECTOR =
  */
 export const BLOCK_TAGS: ReadonlySet<string> = /* @__PURE__ */ new Set(/* @__PURE__ */ BLOCK_SELECTOR.split(','));
 
-const SKIP_TAG_NAMES = 'script style noscript template head title svg math textarea select option object canvas video audio rt rp';
-
-/** Never indexed by text-index.ts, nor is anything inside them: never page prose. */
-export const SKIP_TAGS: ReadonlySet<string> = /* @__PURE__ */ new Set(/* @__PURE__ */ SKIP_TAG_NAMES.split(' '));
-
-let skipTagsLazily: ReadonlySet<string> | null = null;
-/** {@link SKIP_TAGS}, built on first use: for the always-on script, which rarely needs it. */
+let skipTags: ReadonlySet<string> | null = null;
+/**
+ * Elements never indexed by text-index.ts, nor anything inside them: never page prose. The set is
+ * built on first use, not at load: the always-on script rarely needs it.
+ */
 export function isSkippedTag(localName: string): boolean {
-  skipTagsLazily ??= new Set(SKIP_TAG_NAMES.split(' '));
-  return skipTagsLazily.has(localName);
+  skipTags ??= new Set('script style noscript template head title svg math textarea select option object canvas video audio rt rp'.split(' '));
+  return skipTags.has(localName);
 }
