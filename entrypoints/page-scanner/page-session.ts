@@ -3,9 +3,9 @@
  * Everything it registers goes through its own AbortController (tied to `signal`), so an invalidated
  * content script or a destroyed session leaves nothing behind.
  *
- * Work is cut into short tasks: the detector loads in one, the first scan runs when the page is idle
- * (styles computed, so visibility checks are cheap), and the claim index is parsed in a task of its
- * own the first time a page has terms.
+ * Work is cut into short tasks: the detector loads in one, and the first scan runs when the page is
+ * idle (styles computed, so visibility checks are cheap). Whole-page decisions, and known claims,
+ * come from the background: the page never parses the claim index (a task of about 100 ms).
  *
  * Dynamic pages: mutations are batched (MUTATION_BATCH_MS) and only the changed subtrees are walked
  * again. Each changed node is widened to its nearest block ancestor (so words joined across inline
@@ -13,12 +13,12 @@
  * old nodes, and nodes that left the page are dropped. The page-level decision still sees the whole
  * text: when terms came or went (`quickReject` on the changed blocks, lost mentions), `detect` runs
  * again over the spliced page text (string work only, no DOM walk); otherwise the findings stand,
- * and on a page about the story only the new text is checked for known claims. SPA navigations
+ * and on a page about the story the background reads the page again for known claims. SPA navigations
  * (Navigation API, popstate, hashchange, and a URL check on every batch) rescan the whole page.
  * */
 import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
 import { Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
-import { detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
+import { CLAIM_PROBE_SCORE, detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
 import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
 import { sendToBackground } from '@/lib/messaging';
 import type { MentionSummary, PageFindings } from '@/lib/protocol';
@@ -482,8 +482,7 @@ export class PageSession {
     if (this.signal.aborted) return;
     // The page changed while the background decided: ask again about the text as it is now, at
     // once and then when the page is idle (the highlights meanwhile follow the page's changes).
-    // Deciding here instead would parse the claim index in the page, a task of about 100 ms on a
-    // long article (bench/page-results.md).
+    // Deciding here instead would leave out the known claims (see decide).
     if (detection && this.index && this.index !== index) {
       if (asked < 2) return this.decideInBackground(this.index, timing, asked + 1);
       this.later(() => this.index && void this.decideInBackground(this.index, timing));
@@ -492,7 +491,7 @@ export class PageSession {
     const answered = performance.now();
     if (!detection) {
       // The background cannot answer: decide here.
-      if (this.index) this.decide({ ...timing, at: performance.now() - timing.collectMs }, null);
+      if (this.index) this.decide({ ...timing, at: performance.now() - timing.collectMs });
       return;
     }
     this.detection = detection;
@@ -519,23 +518,22 @@ export class PageSession {
 
   /**
    * Decides about the whole page text in `this.index` and paints, here in the page, when the
-   * background could not answer. `hasTerm` is what the caller knows (null: not checked yet). Terms
-   * and the page decision only: the known claims need the claim index, whose parse is a task of about
-   * 100 ms on a long article (bench/page-results.md), so they are left to the background, asked again
-   * once when the page is idle.
+   * background could not answer (or the text is longer than it takes). Terms and the page decision
+   * only: the known claims need the claim index, whose parse is a task of about 100 ms on a long
+   * article (bench/page-results.md), so they are left to the background, asked again once when the
+   * page is idle where they could count (a borderline or on-topic score).
    */
-  private decide(timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>, hasTerm: boolean | null): void {
+  private decide(timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>): void {
     const det = this.det;
     const index = this.index!;
     const t1 = performance.now();
     // quickReject's "no term at all" is exactly when detect() returns the empty off-topic answer.
-    const anyTerm = hasTerm ?? !quickReject(det, index.text);
-    this.detection = anyTerm ? detect(det, index.text, { claims: false }) : offTopic();
+    this.detection = quickReject(det, index.text) ? offTopic() : detect(det, index.text, { claims: false, claimIndex: false });
     const t2 = performance.now();
     this.mentions = this.toMentions(index, this.detection);
     if (this.current >= this.mentions.length) this.current = -1;
     this.paint();
-    if (this.detection.page.onTopic && det.claimBytes.length > 0 && !this.claimsRetried) {
+    if (this.detection.page.score >= CLAIM_PROBE_SCORE && det.claimBytes.length > 0 && index.text.length <= FIRST_LOOK_MAX_CHARS && !this.claimsRetried) {
       this.claimsRetried = true;
       this.later(() => this.index === index && void this.decideInBackground(index, timing));
     }
@@ -1005,10 +1003,9 @@ export class PageSession {
     }
     // No term came or went: the findings stand; only offsets after the changes moved.
     this.moveMentions(index);
-    if (onTopic && subs.some(({ sub }) => sub.text.trim().length > 0)) {
+    if (onTopic && index.text.length <= FIRST_LOOK_MAX_CHARS && subs.some(({ sub }) => sub.text.trim().length > 0)) {
       // New text on a page about the story may state a known claim without naming a term: the
-      // background, which holds the claim index, reads the page again (parsing the index here would
-      // be a long task).
+      // background, which holds the claim index, reads the page again (the page never parses it).
       void this.decideInBackground(index, timing);
       return true;
     }

@@ -249,6 +249,20 @@ describe('detector: deferred claims', () => {
   });
 });
 
+describe('detector: without the claim index', () => {
+  it('decides a borderline page on its terms alone and never parses the claim index', () => {
+    const fresh = loadDetector(bytes);
+    const text = 'Officials said the Irish government ordered the office on Capel Street to shut down.';
+    const d = detect(fresh, text, { claims: false, claimIndex: false });
+    expect(d.page.onTopic).toBe(false);
+    expect(d.claims).toEqual([]);
+    expect(fresh.spotter).toBeNull();
+    // With the index, a stated claim settles the same page (the claims test above).
+    expect(detect(fresh, text).page.onTopic).toBe(true);
+    expect(fresh.spotter).not.toBeNull();
+  });
+});
+
 describe('detector: quickReject agrees with detect', () => {
   const empty = { mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } };
   it.each([
