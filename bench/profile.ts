@@ -11,7 +11,7 @@ import { IsolatedWorld } from '../tests/e2e/isolated-world';
 export const SAMPLING_US = 100;
 
 export interface Profile {
-  nodes: { id: number; callFrame: { url: string; functionName: string; lineNumber?: number }; children?: number[]; positionTicks?: { line: number; ticks: number }[] }[];
+  nodes: { id: number; callFrame: { url: string; functionName: string; lineNumber?: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -92,8 +92,6 @@ export interface ProfiledVisit<T> {
   first: T;
   cpu: { totalMs: number; longestMs: number };
   byFrame: Map<string, number>;
-  /** The raw profile (for line-level looks: its nodes carry `positionTicks`). */
-  profile: Profile;
   /** Loads it took: a navigation that moves the new tab to another renderer process leaves the profiler behind. */
   attempts: number;
 }
@@ -117,7 +115,7 @@ export async function profiledVisit<T>(ext: ExtensionBrowser, url: string, decid
       const first = await decided(page, world);
       const { profile } = (await world.cdp.send('Profiler.stop')) as { profile: Profile };
       const profiled = profile.nodes.some((n) => n.callFrame.url.startsWith(prefix));
-      if (profiled) return { page, world, first, cpu: extensionCpu(profile, prefix), byFrame: extensionCpuByFrame(profile, prefix), profile, attempts: attempt };
+      if (profiled) return { page, world, first, cpu: extensionCpu(profile, prefix), byFrame: extensionCpuByFrame(profile, prefix), attempts: attempt };
       // A page is not counted as costing nothing because the profiler did not see it.
       if (attempt >= maxAttempts) throw new Error(`the profile missed our scripts in ${attempt} loads`);
     } catch (error) {

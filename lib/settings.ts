@@ -36,10 +36,10 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /**
  * Reads stored settings, falling back field by field to defaults so one bad field never resets the
- * rest. Hand-written (no valibot) because the always-on content script calls it on every page.
+ * rest. Hand-written (no valibot) because the page script's awake part calls it in every page it wakes.
  */
 export function readSettings(stored: unknown): Settings {
-  // A plain copy, not structuredClone: this runs first thing on every page, where each native call counts.
+  // A plain copy, not structuredClone: in a page's fresh world each native call counts.
   const out: Settings = { ...DEFAULT_SETTINGS, disabledSites: [], author: { ...DEFAULT_SETTINGS.author } };
   if (!stored || typeof stored !== 'object') return out;
   const s = stored as Record<string, unknown>;

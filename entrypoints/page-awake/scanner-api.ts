@@ -1,5 +1,5 @@
 /**
- * The contract between the always-on content script and the page scanner (text index, detection,
+ * The contract between the page script's awake part and the page scanner (text index, detection,
  * highlights, dynamic rescans), which the background injects only on pages where the first look
  * found a term. Both run in the extension's isolated world, so the global that joins them is
  * invisible to the page.

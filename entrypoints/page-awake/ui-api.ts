@@ -1,5 +1,5 @@
 /**
- * The contract between the always-on content script and the card UI script that the background
+ * The contract between the page script's awake part and the card UI script that the background
  * injects only when a page has something to show. Both run in the extension's isolated world, so
  * the global that joins them is invisible to the page.
  */

@@ -1,8 +1,9 @@
 /**
  * `browser` for the always-on page script (wxt.config.ts puts it in place of `wxt/browser` there):
  * the extension API object is looked up on first use, not when the script loads. Touching `chrome`
- * in a fresh isolated world binds it, which costs a page about half a millisecond; a quiet page
- * script never needs it (entrypoints/page-watch/index.ts).
+ * in a fresh isolated world binds it, which costs a page about half a millisecond; the quiet page
+ * script needs it only to ask for its awake part (entrypoints/page-watch/index.ts). Only `runtime`:
+ * nothing in that script reads storage.
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
 
@@ -26,8 +27,6 @@ function api(): Api {
   return resolved;
 }
 
-// Quoted keys: WXT's auto-import would read a bare `storage` here as its storage helper.
 export const browser = Object.defineProperties({}, {
   'runtime': { get: () => api().runtime },
-  'storage': { get: () => api().storage },
 }) as Api;
