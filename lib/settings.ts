@@ -1,5 +1,6 @@
 /** Reader and fact-checker settings, kept in `storage.local` so the content script can read them without waking the background. */
 import * as v from 'valibot';
+import { siteOf } from './annotation/page-url';
 
 const HttpUrlOrEmpty = v.union([v.literal(''), v.pipe(v.string(), v.maxLength(2000), v.url(), v.regex(/^https?:\/\//i, 'only http(s) URLs'))]);
 
@@ -66,4 +67,9 @@ export function parseSettings(input: unknown): Settings {
 export function isSiteDisabled(settings: Settings, hostname: string): boolean {
   const host = hostname.toLowerCase();
   return settings.disabledSites.some((site) => host === site || host.endsWith(`.${site}`));
+}
+
+/** Whether Stationwatch may not read the page at `url`: paused, or its site turned off (a URL without a host: the pause alone). */
+export function readingOff(settings: Settings, url: string): boolean {
+  return settings.paused || isSiteDisabled(settings, siteOf(url));
 }

@@ -3,14 +3,14 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { StationwatchDb } from '@/lib/db';
 import { nothingFound, validateBackgroundRequest, type BackgroundRequest, type BackgroundRequestName, type PageFindings, type Reply, type TabCommandName } from '@/lib/protocol';
 import { contextFor } from '@/lib/dataset/context';
-import { isSiteDisabled } from '@/lib/settings';
+import { readingOff } from '@/lib/settings';
 import { FEED_CHECK_PERIOD_MINUTES } from '@/lib/limits';
 import { sendToTab } from '@/lib/messaging';
 import { DatasetService } from './dataset-service';
 import { createPageLooks } from './page-looks';
 import { annotatedPages, annotationsForPage, deleteAnnotation, putAnnotations, queryAnnotations, saveAnnotation } from '@/lib/annotation/store';
 import { checkAnnotation, type Annotation } from '@/lib/annotation/model';
-import { pageKey, siteOf } from '@/lib/annotation/page-url';
+import { pageKey } from '@/lib/annotation/page-url';
 import { makeBackup, parseBackup } from '@/lib/annotation/backup';
 import { ANNOTATED_PAGES_STORAGE_KEY } from '@/lib/detector-store';
 import { loadSettings, saveSettings } from '@/lib/settings-store';
@@ -106,8 +106,7 @@ export default defineBackground(() => {
    */
   async function refuseWhenOff(sender: Browser.runtime.MessageSender): Promise<void> {
     const settings = await loadSettings();
-    // No URL (host ''): only the global pause applies.
-    if (settings.paused || isSiteDisabled(settings, siteOf(sender.url ?? ''))) throw new Error('Stationwatch is paused or turned off for this site: the page text was not read.');
+    if (readingOff(settings, sender.url ?? '')) throw new Error('Stationwatch is paused or turned off for this site: the page text was not read.');
   }
 
   /** Runs one of our scripts in the sender's frame (its isolated world, like the content script). */

@@ -10,11 +10,11 @@
  */
 import { browser } from 'wxt/browser';
 import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, validatePageFindings, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
-import { isSiteDisabled } from '@/lib/settings';
+import { readingOff } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToTab } from '@/lib/messaging';
-import { siteOf, withoutHash } from '@/lib/annotation/page-url';
+import { withoutHash } from '@/lib/annotation/page-url';
 
 /** Pages the always-on script runs on (where the host permissions reach). */
 export const READABLE_PAGE = /^(https?|file):\/\//i;
@@ -76,7 +76,7 @@ export function createPageLooks(deps: PageLookDeps) {
     const tab = await browser.tabs.get(tabId).catch(() => null);
     if (!tab?.url || !READABLE_PAGE.test(tab.url)) return false;
     const settings = await loadSettings();
-    if (settings.paused || isSiteDisabled(settings, siteOf(tab.url))) return false;
+    if (readingOff(settings, tab.url)) return false;
     const revision = settingsRevision;
     const result = await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => undefined);
     if (result === null) {
@@ -90,7 +90,7 @@ export function createPageLooks(deps: PageLookDeps) {
     if (!look) return true;
     // The reader may have paused or disabled the site while the page was read.
     const now = await loadSettings();
-    if (now.paused || isSiteDisabled(now, siteOf(look.url))) return false;
+    if (readingOff(now, look.url)) return false;
     let candidate = look.overLimit;
     if (!candidate) {
       try {

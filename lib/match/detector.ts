@@ -31,7 +31,7 @@ export const FLAG_CITY = 8;
 /** Score at which a page is about the story. */
 export const ON_TOPIC_SCORE = 3;
 /** Per distinct term of each kind, and per extra occurrence (capped). */
-export const WEIGHT = {
+const WEIGHT = {
   topic: 3,
   report: 2,
   station: 1.5,
@@ -61,7 +61,7 @@ export const CLAIM_PROBE_SCORE = 1.5;
 export const CLAIM_PROBE_CHARS = 1_500;
 export const MAX_CLAIM_PROBES = 20;
 /** Claim spotting reads at most this much of an on-topic page (characters). */
-export const MAX_CLAIM_SCAN_CHARS = 300_000;
+const MAX_CLAIM_SCAN_CHARS = 300_000;
 
 /** The compiled meta (JSON inside the detector bytes). */
 export interface DetectorMeta {
