@@ -449,7 +449,7 @@ function summary(label: string, rows: PageResult[], ratioTarget: number | null):
  * (the background runs it, and it reads no settings).
  */
 const NULL_CONTENT_SCRIPT = `chrome.storage.local.get('settings').then(() => {
-  globalThis.__stationwatchStats = { scriptStartMs: 0, detectorDecodeMs: 0, detectorLoadMs: 0, firstScanDoneMs: performance.now(), scanCount: 1, scans: [] };
+  globalThis.__stationwatchStats = { scriptStartMs: 0, firstScanDoneMs: performance.now(), scanCount: 1, scans: [] };
 });`;
 
 function writeNullExtension(): string {

@@ -1,6 +1,7 @@
 /**
- * The precompiled detector as the background leaves it in `storage.local` for content scripts:
- * reading it there costs a page no background wake-up.
+ * The precompiled detector as the background leaves it in `storage.local`: a restarted background
+ * worker loads it instead of compiling the dataset again, and its change tells awake pages that the
+ * dataset changed. Pages never read it: every decision about a page's text is the background's.
  */
 export const DETECTOR_STORAGE_KEY = 'detector';
 export const SETTINGS_STORAGE_KEY = 'settings';
@@ -11,11 +12,11 @@ export interface StoredDetector {
   datasetVersion: string;
   /** `compileDetector()` output, base64. */
   bytes: string;
-  /** Claim status or a station's latest status per record id, for highlight styles. */
+  /** Claim status per claim id, for highlight styles. */
   statusByRecord: Record<string, string>;
 }
 
-/** Checks what was read from storage before a content script trusts it. */
+/** Checks what was read from storage before it is trusted. */
 export function isStoredDetector(value: unknown): value is StoredDetector {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;

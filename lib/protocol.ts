@@ -110,7 +110,7 @@ export const BackgroundRequests = {
    * then reported as "nothing found" for the badge and popup.
    */
   'first-look': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)), whole: v.boolean(), discreet: v.boolean() }),
-  /** Page scanner: the whole-page decision (mentions, claims, verdict) over its text index's text; checked in memory, never stored. */
+  /** Page scanner: the whole-page decision (mentions, claims, verdict, claim statuses) over its text index's text; checked in memory, never stored. */
   'detect-page': v.object({ text: v.pipe(v.string(), v.maxLength(FIRST_LOOK_MAX_CHARS)) }),
   /** Content script: load the page scanner into this frame, once the first look found a term. */
   'inject-scanner': v.object({}),
@@ -200,12 +200,19 @@ export interface DatasetInfo {
 /** A record for a card with everything linked to it, resolved by the background. */
 export type { CardContext } from './dataset/context';
 
+/** The background's decision over a page scanner's text, with what the highlights need to style it. */
+export interface PageDecision {
+  detection: import('./match/detector').Detection;
+  /** Status of each claim the decision refers to (the claim's own status: reported, disputed, denied…). */
+  statuses: Record<string, string>;
+}
+
 export interface BackgroundResponses {
   'page-findings': { ok: true };
   'card-context': import('./dataset/context').CardContext;
   'inject-ui': { ok: true };
   'first-look': { candidate: boolean };
-  'detect-page': import('./match/detector').Detection;
+  'detect-page': PageDecision;
   'inject-scanner': { ok: true };
   'inject-awake': { injected: boolean };
   'tab-findings': PageFindings | null;

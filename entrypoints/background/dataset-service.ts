@@ -11,8 +11,8 @@ import { compareVersions, verifyFeed, feedSignatureUrl, FEED_MAX_BYTES } from '@
 import { compileDetector } from '@/lib/match/detector-build';
 import { decodeBase64, encodeBase64 } from '@/lib/base64';
 import { DETECTOR_STORAGE_KEY, isStoredDetector, type StoredDetector } from '@/lib/detector-store';
-import { detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
-import type { DatasetInfo } from '@/lib/protocol';
+import { detect, loadDetector, quickReject, type Detector } from '@/lib/match/detector';
+import type { DatasetInfo, PageDecision } from '@/lib/protocol';
 
 const STATUS_KEY = 'datasetStatus';
 
@@ -28,11 +28,17 @@ interface DatasetStatus {
   lastInstallError: string | null;
 }
 
+/** The published detector as loaded here, with the claim statuses published with it. */
+interface PageDetector {
+  det: Detector;
+  statusByRecord: Record<string, string>;
+}
+
 export class DatasetService {
   private current: { dataset: Dataset; meta: DatasetMetaRow; index: DatasetIndex } | null = null;
   private ready: Promise<void> | null = null;
-  /** The published detector, loaded here for content scripts' first looks (by dataset version). */
-  private loaded: { generation: number; detector: Promise<Detector> } | null = null;
+  /** The published detector, loaded here for the pages' first looks and decisions (by dataset version). */
+  private loaded: { generation: number; detector: Promise<PageDetector> } | null = null;
   /** Bumped when the published detector changes, so a load begun before the change is not kept. */
   private detectorGeneration = 0;
 
@@ -86,7 +92,7 @@ export class DatasetService {
     return ds;
   }
 
-  /** Compiles the detector for the installed dataset and stores it for content scripts. */
+  /** Compiles the detector for the installed dataset and stores it (see lib/detector-store). */
   private async publishDetector(): Promise<void> {
     const cur = this.current!;
     const stored = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY] as StoredDetector | undefined;
@@ -106,16 +112,24 @@ export class DatasetService {
    * topic" at once). Reads the detector content scripts use, so both agree; the text is only scanned.
    */
   anyTermIn(text: string): Promise<boolean> {
-    return this.withPageDetector((det) => !quickReject(det, text));
+    return this.withPageDetector(({ det }) => !quickReject(det, text));
   }
 
-  /** The whole-page decision for a page scanner, claims included (the text is only read). */
-  detectPage(text: string): Promise<Detection> {
-    return this.withPageDetector((det) => detect(det, text));
+  /** The whole-page decision for a page scanner, claims included, with the statuses its highlights show (the text is only read). */
+  detectPage(text: string): Promise<PageDecision> {
+    return this.withPageDetector(({ det, statusByRecord }) => {
+      const detection = detect(det, text);
+      const statuses: Record<string, string> = {};
+      for (const id of [...detection.mentions.flatMap((m) => m.refs), ...detection.claims.map((c) => c.claimId)]) {
+        const status = statusByRecord[id];
+        if (status) statuses[id] = status;
+      }
+      return { detection, statuses };
+    });
   }
 
   /** Runs `read` with the published detector and counts its time (detector load included) for bench/page.ts. */
-  private async withPageDetector<T>(read: (det: Detector) => T): Promise<T> {
+  private async withPageDetector<T>(read: (detector: PageDetector) => T): Promise<T> {
     const t0 = performance.now();
     const result = read(await this.firstLookDetector());
     firstLookStats.count++;
@@ -124,7 +138,7 @@ export class DatasetService {
   }
 
   /** The published detector, loaded once per worker; a newer one (dataset update) replaces it. */
-  private firstLookDetector(): Promise<Detector> {
+  private firstLookDetector(): Promise<PageDetector> {
     if (this.loaded?.generation === this.detectorGeneration) return this.loaded.detector;
     const generation = this.detectorGeneration;
     const detector = this.readPublishedDetector();
@@ -136,14 +150,14 @@ export class DatasetService {
     return detector;
   }
 
-  private async readPublishedDetector(): Promise<Detector> {
+  private async readPublishedDetector(): Promise<PageDetector> {
     let stored = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY];
     if (!isStoredDetector(stored)) {
       await this.ensureReady();
       stored = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY];
       if (!isStoredDetector(stored)) throw new Error('no detector is published yet');
     }
-    return loadDetector(decodeBase64(stored.bytes));
+    return { det: loadDetector(decodeBase64(stored.bytes)), statusByRecord: stored.statusByRecord };
   }
 
   /** The in-memory index; call after ensureReady(). */

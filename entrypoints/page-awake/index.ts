@@ -65,7 +65,7 @@ export default defineUnlistedScript((): void => {
       if (current(g)) core.watch(g, []);
       return;
     }
-    if (scanner && current(g)) await scanner.run(settings!);
+    if (scanner && current(g)) scanner.run(settings!);
   };
 
   /** Asks the background whether `text` holds a term; true loads the scanner. */
@@ -118,9 +118,10 @@ export default defineUnlistedScript((): void => {
   /**
    * A start once awake (wake, settings or dataset change): reads the settings; paused or disabled
    * here, stops everything. `candidate`: the background already found a term (scan without looking
-   * again); `lookAgain`: look at the whole page first (settings or dataset changed).
+   * again); `lookAgain`: look at the whole page first (settings or dataset changed); `newDataset`:
+   * a running scanner scans again.
    */
-  const start = async ({ candidate = false, lookAgain = true, given }: { candidate?: boolean; lookAgain?: boolean; given?: WakeRequest } = {}) => {
+  const start = async ({ candidate = false, lookAgain = true, newDataset = false, given }: { candidate?: boolean; lookAgain?: boolean; newDataset?: boolean; given?: WakeRequest } = {}) => {
     if (!alive()) return;
     // Waking for the watcher keeps its generation: the watch goes on.
     const g = candidate || lookAgain ? ++core.generation : core.generation;
@@ -145,7 +146,7 @@ export default defineUnlistedScript((): void => {
       scanner?.stop(true);
       return;
     }
-    if (scanner) await scanner.run(settings);
+    if (scanner) scanner.run(settings, newDataset);
     else if (candidate) {
       const last = scanStats.scans.findLast((s) => s.kind === 'first-look');
       if (last) last.candidate = true;
@@ -217,7 +218,7 @@ export default defineUnlistedScript((): void => {
 
     browser.storage.onChanged.addListener((changes, area) => {
       if (area !== 'local' || controller.signal.aborted) return;
-      if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void start();
+      if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void start({ newDataset: DETECTOR_STORAGE_KEY in changes });
     });
   };
 

@@ -9,8 +9,8 @@ import type { Settings } from '@/lib/settings';
 import { injectedApi } from './ui-api';
 
 export interface ScannerApi {
-  /** Starts scanning with these settings, or adopts them in the running session (reads the detector itself). */
-  run(settings: Settings): Promise<void>;
+  /** Starts scanning with these settings, or adopts them in the running session; `rescan`: scan afresh (the dataset changed). */
+  run(settings: Settings, rescan?: boolean): void;
   /** Ends the session and takes its highlights away; `clearReport` also clears the badge. */
   stop(clearReport: boolean): void;
   findings(): PageFindings | null;

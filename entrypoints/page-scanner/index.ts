@@ -1,11 +1,9 @@
 /**
  * The page scanner: loaded into a page's isolated world by the background only after the always-on
- * content script's first look found a term. It owns the page session (exact text index, detection,
- * highlights, dynamic rescans, keyboard and card wiring) from then on.
+ * content script's first look found a term. It owns the page session (exact text index, the
+ * background's decisions, highlights, dynamic rescans, keyboard and card wiring) from then on.
  */
-import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { DETECTOR_STORAGE_KEY, isStoredDetector } from '@/lib/detector-store';
 import { SCANNER_GLOBAL, type ScannerApi } from '@/entrypoints/page-awake/scanner-api';
 import { PageSession } from './page-session';
 
@@ -14,12 +12,7 @@ export default defineUnlistedScript(() => {
   if (g[SCANNER_GLOBAL]) return;
   let session: PageSession | null = null;
   let life: AbortController | null = null;
-  // Each run() or stop() begins a new generation: a run still reading storage when the reader
-  // pauses (stop) or changes settings again gives way instead of starting a session afterwards.
-  let generation = 0;
-
   const stop = (clearReport: boolean) => {
-    generation++;
     session?.destroy(clearReport);
     life?.abort();
     session = null;
@@ -27,20 +20,15 @@ export default defineUnlistedScript(() => {
   };
 
   const api: ScannerApi = {
-    async run(settings) {
-      const mine = ++generation;
-      const detector = (await browser.storage.local.get(DETECTOR_STORAGE_KEY))[DETECTOR_STORAGE_KEY];
-      if (mine !== generation) return;
-      if (!isStoredDetector(detector)) {
-        stop(true);
+    run(settings, rescan = false) {
+      // Still running: keep the session (and its highlights while a new dataset is read) and adopt the settings.
+      if (session?.adopt(settings)) {
+        if (rescan) session.scan();
         return;
       }
-      // Same detector, still running: keep the session (and its highlights) and adopt the settings.
-      if (session?.adopt(detector, settings)) return;
       stop(false);
-      generation = mine;
       life = new AbortController();
-      session = new PageSession(document, settings, detector, life.signal);
+      session = new PageSession(document, settings, life.signal);
       session.start();
     },
     stop,

@@ -3,28 +3,31 @@
  * Everything it registers goes through its own AbortController (tied to `signal`), so an invalidated
  * content script or a destroyed session leaves nothing behind.
  *
- * Work is cut into short tasks: the detector loads in one, and the first scan runs when the page is
- * idle (styles computed, so visibility checks are cheap). Whole-page decisions, and known claims,
- * come from the background: the page never parses the claim index (a task of about 100 ms).
+ * Work is cut into short tasks: the first scan runs when the page is idle (styles computed, so
+ * visibility checks are cheap). Decisions, known claims included, come from the background.
  *
  * Dynamic pages: mutations are batched (MUTATION_BATCH_MS) and only the changed subtrees are walked
  * again. Each changed node is widened to its nearest block ancestor (so words joined across inline
  * elements stay joined), the block's fresh text index is spliced into the page index in place of its
  * old nodes, and nodes that left the page are dropped. The page-level decision still sees the whole
- * text: when terms came or went (`quickReject` on the changed blocks, lost mentions), `detect` runs
- * again over the spliced page text (string work only, no DOM walk); otherwise the findings stand,
- * and on a page about the story the background reads the page again for known claims. SPA navigations
- * (Navigation API, popstate, hashchange, and a URL check on every batch) rescan the whole page.
+ * text: when terms came or went (the background checks the changed blocks' text; lost mentions),
+ * the background decides again over the spliced page text (no DOM walk); otherwise the findings
+ * stand, and on a page about the story the background reads the page again for known claims. SPA
+ * navigations (Navigation API, popstate, hashchange, and a URL check on every batch) rescan the
+ * whole page.
+ *
+ * The page holds no detector: every decision is the background's, whose detector is loaded once
+ * and warm. A page's JavaScript starts cold, and the detector would cost every page about it a
+ * 324 KB read from storage, 17 KB more script to compile and, on its first rescan, a decode of
+ * tens of milliseconds.
  * */
 import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
 import { Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
-import { CLAIM_PROBE_SCORE, detect, loadDetector, quickReject, type Detection, type Detector } from '@/lib/match/detector';
+import type { Detection } from '@/lib/match/detector';
 import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
 import { sendToBackground } from '@/lib/messaging';
-import type { MentionSummary, PageFindings } from '@/lib/protocol';
+import type { MentionSummary, PageDecision, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
-import { decodeBase64 } from '@/lib/base64';
-import type { StoredDetector } from '@/lib/detector-store';
 import type { UiApi } from '../page-awake/ui-api';
 import { readableFrame } from '@/lib/page/first-look';
 import { BLOCK_TAGS, isSkippedTag } from '@/lib/page/blocks';
@@ -57,9 +60,6 @@ const IDLE_TIMEOUT_MS = 500;
 
 /** Styles this session paints (annotations belong to the card UI). */
 const MENTION_STYLES: HighlightStyle[] = ['allegation', 'confirmed', 'denied', 'disputed', 'claim', 'current', 'flash'];
-
-/** What detect() answers for text without a single term. */
-const offTopic = (): Detection => ({ mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } });
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -376,7 +376,6 @@ interface Batch {
 const newBatch = (): Batch => ({ changed: new Set(), added: 0, removed: [], full: false });
 
 export class PageSession {
-  private detector: Detector | null = null;
   /** start() was called: scans may run. */
   private started = false;
   private index: TextIndex | null = null;
@@ -398,13 +397,12 @@ export class PageSession {
   private lastUrl = location.href;
   /** Whether the badge shows something from this session (cleared on destroy). */
   private reportedSomething = false;
-  /** The background was asked again for the claims after a decision taken here (once per session). */
-  private claimsRetried = false;
+  /** Claim statuses of the records in the current decision (for highlight styles), from the background. */
+  private statuses: Record<string, string> = {};
 
   constructor(
     private readonly doc: Document,
     private settings: Settings,
-    private readonly stored: StoredDetector,
     signal: AbortSignal,
   ) {
     this.highlightsOn = settings.highlights;
@@ -417,10 +415,7 @@ export class PageSession {
     return this.life.signal;
   }
 
-  /**
-   * Scans in an idle moment: the page has rendered by then, so the visibility checks find styles
-   * computed. The detector itself loads only when a rescan needs it here (see {@link det}).
-   */
+  /** Scans in an idle moment: the page has rendered by then, so the visibility checks find styles computed. */
   start(): void {
     if (this.signal.aborted) return;
     this.started = true;
@@ -434,23 +429,6 @@ export class PageSession {
     // frames; they scan when idle.
     if (this.doc.visibilityState === 'visible' && typeof requestAnimationFrame === 'function') requestAnimationFrame(first);
     else first();
-  }
-
-  /**
-   * The detector for decisions taken in the page (rescans after changes), loaded on first use:
-   * whole-page decisions go to the background, whose detector is warm, while here every page's
-   * JavaScript starts cold.
-   */
-  private get det(): Detector {
-    if (!this.detector) {
-      const t0 = performance.now();
-      const bytes = decodeBase64(this.stored.bytes);
-      const t1 = performance.now();
-      this.detector = loadDetector(bytes);
-      scanStats.detectorDecodeMs = t1 - t0;
-      scanStats.detectorLoadMs = performance.now() - t1;
-    }
-    return this.detector;
   }
 
   /** Rescans the whole page: walks it here, has the background decide over its text, and paints. */
@@ -467,35 +445,34 @@ export class PageSession {
 
   /**
    * The whole-page decision, claims included, taken by the background over `index.text` (in memory,
-   * never stored). When the page changed meanwhile it asks again; only when the background cannot
-   * answer is the decision taken here.
+   * never stored; a text longer than the background takes is cut there). When the page changed
+   * meanwhile it asks again. A background that cannot answer (restarting, no dataset yet) is asked
+   * once more when the page is idle; after that the page waits for its next change, or for the
+   * dataset's installation, which starts a new scan.
    */
   private async decideInBackground(index: TextIndex, timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>, asked = 1): Promise<void> {
-    let detection: Detection | null = null;
-    if (index.text.length <= FIRST_LOOK_MAX_CHARS) {
-      try {
-        detection = await sendToBackground('detect-page', { text: index.text });
-      } catch {
-        // Restarting or not ready: decide here.
-      }
+    let decision: PageDecision | null = null;
+    try {
+      decision = await sendToBackground('detect-page', { text: index.text.length > FIRST_LOOK_MAX_CHARS ? index.text.slice(0, FIRST_LOOK_MAX_CHARS) : index.text });
+    } catch {
+      // Not answered: tried again below.
     }
     if (this.signal.aborted) return;
+    if (!decision) {
+      if (asked < 2) this.later(() => this.index && void this.decideInBackground(this.index, timing, asked + 1));
+      return;
+    }
     // The page changed while the background decided: ask again about the text as it is now, at
     // once and then when the page is idle (the highlights meanwhile follow the page's changes).
-    // Deciding here instead would leave out the known claims (see decide).
-    if (detection && this.index && this.index !== index) {
+    if (this.index && this.index !== index) {
       if (asked < 2) return this.decideInBackground(this.index, timing, asked + 1);
       this.later(() => this.index && void this.decideInBackground(this.index, timing));
       return;
     }
     const answered = performance.now();
-    if (!detection) {
-      // The background cannot answer: decide here.
-      if (this.index) this.decide({ ...timing, at: performance.now() - timing.collectMs });
-      return;
-    }
-    this.detection = detection;
-    this.mentions = this.toMentions(index, detection);
+    this.detection = decision.detection;
+    this.statuses = decision.statuses;
+    this.mentions = this.toMentions(index, decision.detection);
     if (this.current >= this.mentions.length) this.current = -1;
     this.paint();
     const done = performance.now();
@@ -514,34 +491,6 @@ export class PageSession {
     const idle = (window as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
     if (idle) idle(run, { timeout: IDLE_TIMEOUT_MS });
     else setTimeout(run, 0);
-  }
-
-  /**
-   * Decides about the whole page text in `this.index` and paints, here in the page, when the
-   * background could not answer (or the text is longer than it takes). Terms and the page decision
-   * only: the known claims need the claim index, whose parse is a task of about 100 ms on a long
-   * article (bench/page-results.md), so they are left to the background, asked again once when the
-   * page is idle where they could count (a borderline or on-topic score).
-   */
-  private decide(timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>): void {
-    const det = this.det;
-    const index = this.index!;
-    const t1 = performance.now();
-    // quickReject's "no term at all" is exactly when detect() returns the empty off-topic answer.
-    this.detection = quickReject(det, index.text) ? offTopic() : detect(det, index.text, { claims: false, claimIndex: false });
-    const t2 = performance.now();
-    this.mentions = this.toMentions(index, this.detection);
-    if (this.current >= this.mentions.length) this.current = -1;
-    this.paint();
-    if (this.detection.page.score >= CLAIM_PROBE_SCORE && det.claimBytes.length > 0 && index.text.length <= FIRST_LOOK_MAX_CHARS && !this.claimsRetried) {
-      this.claimsRetried = true;
-      this.later(() => this.index === index && void this.decideInBackground(index, timing));
-    }
-    const t3 = performance.now();
-    this.record({ ...timing, totalMs: t3 - timing.at, detectMs: t2 - t1 + (t1 - timing.at - timing.collectMs), paintMs: t3 - t2, pageChars: index.text.length, mentions: this.mentions.length });
-    if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = t3;
-    void this.report();
-    if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
   }
 
   private record(timing: ScanTiming): void {
@@ -573,7 +522,7 @@ export class PageSession {
 
   private styleFor(refs: string[]): HighlightStyle {
     for (const id of refs) {
-      const status = this.stored.statusByRecord[id];
+      const status = this.statuses[id];
       if (status && STYLE_FOR_STATUS[status]) return STYLE_FOR_STATUS[status];
     }
     return 'allegation';
@@ -702,11 +651,11 @@ export class PageSession {
   }
 
   /**
-   * Takes new settings in place when the detector is unchanged (no rescan, no moment without
-   * highlights); false when the caller needs a new session.
+   * Takes new settings in place (no rescan, no moment without highlights); false when the caller
+   * needs a new session.
    */
-  adopt(stored: StoredDetector, next: Settings): boolean {
-    if (this.signal.aborted || stored.datasetVersion !== this.stored.datasetVersion || stored.bytes !== this.stored.bytes) return false;
+  adopt(next: Settings): boolean {
+    if (this.signal.aborted) return false;
     this.applySettings(next);
     return true;
   }
@@ -983,10 +932,10 @@ export class PageSession {
     if (result === null) return false;
     const { index, removed, subs } = result;
     let walked = 0;
-    let anyTerm = false;
+    const added: string[] = [];
     for (const { root, sub } of subs) {
       walked += sub.nodes.length;
-      if (!anyTerm && sub.text.trim().length > 0 && !quickReject(this.det, sub.text)) anyTerm = true;
+      if (sub.text.trim().length > 0) added.push(sub.text);
       this.watchNestedTrees(sub, root);
     }
     const t1 = performance.now();
@@ -994,23 +943,30 @@ export class PageSession {
     const timing = { kind: 'partial' as const, at: t0, collectMs: t1 - t0, walkedNodes: walked };
     // Highlights whose text left the page go, even when nothing else changes.
     const lostMention = removed.size > 0 && this.mentions.some((m) => m.ranges.some((r) => removed.has(r.startContainer as Text) || removed.has(r.endContainer as Text)));
-    const onTopic = this.detection?.page.onTopic ?? false;
-    if (anyTerm || lostMention) {
-      // Terms came or went: the background takes the page decision (and every context rule) again
-      // over the whole spliced text; no DOM walk.
+    // New text on a page about the story may state a known claim without naming a term: the
+    // background, which holds the claim index, reads the page again.
+    if (lostMention || (added.length > 0 && (this.detection?.page.onTopic ?? false))) {
       void this.decideInBackground(index, timing);
       return true;
     }
-    // No term came or went: the findings stand; only offsets after the changes moved.
+    // Until the background says a term came, the findings stand; only offsets after the changes moved.
     this.moveMentions(index);
-    if (onTopic && index.text.length <= FIRST_LOOK_MAX_CHARS && subs.some(({ sub }) => sub.text.trim().length > 0)) {
-      // New text on a page about the story may state a known claim without naming a term: the
-      // background, which holds the claim index, reads the page again (the page never parses it).
-      void this.decideInBackground(index, timing);
-      return true;
-    }
-    this.record({ ...timing, kind: 'skipped', totalMs: performance.now() - t0, detectMs: performance.now() - t1, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });
+    this.record({ ...timing, kind: 'skipped', totalMs: performance.now() - t0, detectMs: 0, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });
+    if (added.length > 0) void this.decideIfTermIn(added.join('\n'), timing);
     return true;
+  }
+
+  /** Has the background decide the page again when `text` (changed blocks) holds a term. */
+  private async decideIfTermIn(text: string, timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>): Promise<void> {
+    let candidate = false;
+    try {
+      candidate = (await sendToBackground('first-look', { text: text.slice(0, FIRST_LOOK_MAX_CHARS), whole: false, discreet: this.settings.discreet })).candidate;
+    } catch {
+      // Not answered (restarting): the next change asks again.
+      return;
+    }
+    // Decided over the page as it is now, later changes included.
+    if (candidate && !this.signal.aborted && this.index) void this.decideInBackground(this.index, timing);
   }
 
   /** After a splice that kept every mention's nodes: recompute their offsets from their ranges. */

@@ -215,30 +215,14 @@ function sentenceEnd(text: string, pos: number): number {
   return stop;
 }
 
-/** Options for {@link detect}. */
-export interface DetectOptions {
-  /**
-   * Spot claims on an on-topic page (default true). A caller that wants the first paint sooner can
-   * pass false and ask for them later; claims needed for the decision itself are spotted either way,
-   * unless `claimIndex` is false.
-   */
-  claims?: boolean;
-  /**
-   * Read the claim index at all (default true). False: not even to settle a borderline page, which
-   * is then decided on its terms alone; for a caller where the index's first parse would be a long
-   * task (a page, about 100 ms on a long article).
-   */
-  claimIndex?: boolean;
-}
-
-/** Claim spots for a whole page (up to MAX_CLAIM_SCAN_CHARS): the on-topic part of {@link detect}, callable on its own. */
-export function spotPageClaims(det: Detector, text: string): ClaimSpot[] {
+/** Claim spots for a whole page (up to MAX_CLAIM_SCAN_CHARS): the on-topic part of {@link detect}. */
+function spotPageClaims(det: Detector, text: string): ClaimSpot[] {
   if (!det.claimBytes.length) return [];
   return spotClaims(claimSpotter(det), text.length > MAX_CLAIM_SCAN_CHARS ? text.slice(0, MAX_CLAIM_SCAN_CHARS) : text);
 }
 
 /** Finds mentions, spotted claims and the page decision for a page's visible text (blocks separated by "\n"). */
-export function detect(det: Detector, text: string, options: DetectOptions = {}): Detection {
+export function detect(det: Detector, text: string): Detection {
   const found = scan(det.automaton, text, det.scratch);
   const H = found.hits;
   if (!anyEvidence(det, found, text)) return { ...OFF_TOPIC, page: { ...OFF_TOPIC.page, reasons: [] } };
@@ -397,7 +381,7 @@ export function detect(det: Detector, text: string, options: DetectOptions = {})
   }
 
   let claims: ClaimSpot[] = [];
-  if (score >= CLAIM_PROBE_SCORE && score < ON_TOPIC_SCORE && det.claimBytes.length && options.claimIndex !== false) {
+  if (score >= CLAIM_PROBE_SCORE && score < ON_TOPIC_SCORE && det.claimBytes.length) {
     // Not enough yet: a known claim stated around the evidence can settle it. Windows are bounded
     // so a page made of one huge block costs no more than a few sentences.
     let coveredTo = -1;
@@ -413,7 +397,7 @@ export function detect(det: Detector, text: string, options: DetectOptions = {})
     }
   }
   if (score >= ON_TOPIC_SCORE || claims.length) {
-    if (score >= ON_TOPIC_SCORE && options.claims !== false && options.claimIndex !== false) claims = spotPageClaims(det, text);
+    if (score >= ON_TOPIC_SCORE) claims = spotPageClaims(det, text);
     const distinct = [...new Set(claims.map((c) => c.claimId))];
     if (distinct.length) {
       score += Math.min(2, distinct.length) * WEIGHT.claim;

@@ -30,9 +30,6 @@ export interface ScanTiming {
 /** Scan timings of this frame (latest SCAN_STATS_KEPT), and when the page was first decided. */
 export interface ScanStats {
   scriptStartMs: number;
-  /** Base64 decoding of the stored detector, then loadDetector(), in the page scanner's first task. */
-  detectorDecodeMs: number;
-  detectorLoadMs: number;
   /** When the first decision was done: a first look that found nothing, or the scanner's first paint (-1: not yet). */
   firstScanDoneMs: number;
   /** Scans since the script started (first looks, full and partial). */
@@ -45,8 +42,6 @@ const SCAN_STATS_KEPT = 50;
 const world = globalThis as { __stationwatchStats?: ScanStats };
 export const scanStats: ScanStats = (world.__stationwatchStats ??= {
   scriptStartMs: performance.now(),
-  detectorDecodeMs: 0,
-  detectorLoadMs: 0,
   firstScanDoneMs: -1,
   scanCount: 0,
   scans: [],

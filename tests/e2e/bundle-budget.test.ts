@@ -43,10 +43,17 @@ describe('content script budget', () => {
       expect(ui).toContain(marker);
       expect(js).not.toContain(marker);
     }
-    // The detector's format check and the highlight names live in page-scanner.js only.
-    for (const marker of ['not a Stationwatch detector', 'stationwatch-allegation']) {
-      expect(scanner).toContain(marker);
-      expect(js).not.toContain(marker);
+    // The highlight names live in page-scanner.js only.
+    expect(scanner).toContain('stationwatch-allegation');
+    expect(js).not.toContain('stationwatch-allegation');
+  });
+
+  it('keeps the detector out of every script that runs in pages: the background decides', () => {
+    const background = readFileSync(join(EXTENSION_DIR, 'background.js'), 'utf8');
+    // The detector's format check is in the detector's loader, so it marks where the detector is.
+    expect(background).toContain('not a Stationwatch detector');
+    for (const file of [ALWAYS_ON, 'page-awake.js', 'page-scanner.js', 'content-ui.js']) {
+      expect(readFileSync(join(EXTENSION_DIR, file), 'utf8'), file).not.toContain('not a Stationwatch detector');
     }
   });
 

@@ -41,6 +41,7 @@ beforeAll(async () => {
     page(`<h1>Live</h1><p id="live">The report came from Safeguard </p>
       <script>setTimeout(() => document.getElementById('live').append('Defenders, the rights group.'), 1500);</script>`),
   );
+  server.override('/term-off-topic.html', page('<h1>Live</h1><p>The report came from Safeguard Defenders, the rights group.</p>'));
   server.override(
     '/frame-later.html',
     page(`<h1>Local news</h1><p>Nothing about it out here.</p>
@@ -53,7 +54,7 @@ beforeAll(async () => {
     '/paused-later.html',
     page(`<h1>Live blog</h1><p>Updates follow.</p><script>setTimeout(() => { const p = document.createElement('p'); p.textContent = ${JSON.stringify(MENTION)}; document.body.append(p); }, 2500);</script>`),
   );
-  // Longer than the background takes (FIRST_LOOK_MAX_CHARS): the page scanner decides it by itself.
+  // Longer than the background takes (FIRST_LOOK_MAX_CHARS): the page scanner hands it the first FIRST_LOOK_MAX_CHARS.
   server.override(
     '/too-long.html',
     page(`<h1>Explainer</h1><p>${MENTION}</p><div id="filler"></div>
@@ -123,7 +124,7 @@ describe('first look', () => {
     await tab.close();
   });
 
-  it('decides a page too long to hand to the background in the page itself: its mention is highlighted and counted', async () => {
+  it('has the background decide over the start of a page too long to hand over whole: its mention is highlighted and counted', async () => {
     const { tab, world } = await open('/too-long.html');
     expect(await tab.evaluate(() => document.body.innerText.length)).toBeGreaterThan(FIRST_LOOK_MAX_CHARS);
     expect(await scannerLoaded(world)).toBe(true);
@@ -170,6 +171,29 @@ describe('first look', () => {
     await expect.poll(() => scannerLoaded(world), { timeout: 10_000 }).toBe(true);
     const looks = (await world.stats())!.scans.filter((s) => s.kind === 'first-look');
     expect(looks.at(-1)).toMatchObject({ candidate: true });
+    await world.detach();
+    await tab.close();
+  });
+
+  it('has the background read text added to a page whose term alone was not about the story, and highlights once it is', async () => {
+    const { tab, world } = await open('/term-off-topic.html');
+    // A term loads the scanner; the background finds the page off topic, so nothing is highlighted.
+    expect(await scannerLoaded(world)).toBe(true);
+    await expect.poll(async () => (await world.stats())?.scans.some((s) => s.kind === 'full') ?? false, { timeout: 10_000 }).toBe(true);
+    expect(Object.values(await pageHighlights(tab)).flat()).toEqual([]);
+    expect((await findings(tab))?.onTopic).toBe(false);
+    await tab.evaluate(() => {
+      const p = document.createElement('p');
+      p.textContent = 'Dutch authorities said they were investigating two overseas police stations in Amsterdam and Rotterdam.';
+      document.body.append(p);
+    });
+    await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Amsterdam');
+    expect(Object.values(await pageHighlights(tab)).flat()).toContain('Safeguard Defenders');
+    expect((await findings(tab))?.onTopic).toBe(true);
+    // Only the added block was read again: no second whole-page walk.
+    const kinds = (await world.stats())!.scans.map((s) => s.kind);
+    expect(kinds.filter((k) => k === 'full')).toHaveLength(1);
+    expect(kinds).toContain('partial');
     await world.detach();
     await tab.close();
   });

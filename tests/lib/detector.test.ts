@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDataset, type Claim, type Dataset, type Lang, type Station, type Term, type TermKind } from '../../lib/dataset/schema';
 import { compileDetector } from '../../lib/match/detector-build';
-import { detect, loadDetector, quickReject, spotPageClaims, type Detection } from '../../lib/match/detector';
+import { detect, loadDetector, quickReject, type Detection } from '../../lib/match/detector';
 
 const SRC = ['src-test'];
 
@@ -239,29 +239,6 @@ describe('detector: bytes', () => {
   });
 });
 
-describe('detector: deferred claims', () => {
-  it('can leave whole-page claim spotting for later without changing the decision', () => {
-    const text = 'An overseas police station was found in Dublin. China runs over 100 secret police stations in 53 countries, the NGO said.';
-    const quick = detect(det, text, { claims: false });
-    expect(quick.page.onTopic).toBe(true);
-    expect(quick.claims).toEqual([]);
-    expect(spotPageClaims(det, text).map((c) => c.claimId)).toEqual(['C01']);
-  });
-});
-
-describe('detector: without the claim index', () => {
-  it('decides a borderline page on its terms alone and never parses the claim index', () => {
-    const fresh = loadDetector(bytes);
-    const text = 'Officials said the Irish government ordered the office on Capel Street to shut down.';
-    const d = detect(fresh, text, { claims: false, claimIndex: false });
-    expect(d.page.onTopic).toBe(false);
-    expect(d.claims).toEqual([]);
-    expect(fresh.spotter).toBeNull();
-    // With the index, a stated claim settles the same page (the claims test above).
-    expect(detect(fresh, text).page.onTopic).toBe(true);
-    expect(fresh.spotter).not.toBeNull();
-  });
-});
 
 describe('detector: quickReject agrees with detect', () => {
   const empty = { mentions: [], claims: [], page: { onTopic: false, score: 0, reasons: [] } };
