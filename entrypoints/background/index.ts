@@ -3,11 +3,10 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { StationwatchDb } from '@/lib/db';
 import { nothingFound, validateBackgroundRequest, type BackgroundRequest, type BackgroundRequestName, type PageFindings, type Reply, type TabCommandName } from '@/lib/protocol';
 import { contextFor } from '@/lib/dataset/context';
-import { readingOff } from '@/lib/settings';
+import { readingOff, type Settings } from '@/lib/settings';
 import { FEED_CHECK_PERIOD_MINUTES } from '@/lib/limits';
-import { sendToTab } from '@/lib/messaging';
 import { DatasetService } from './dataset-service';
-import { createPageLooks } from './page-looks';
+import { createPageLooks, runFile, wakeRequestFor, type PageFile } from './page-looks';
 import { annotatedPages, annotationsForPage, deleteAnnotation, putAnnotations, queryAnnotations, saveAnnotation } from '@/lib/annotation/store';
 import { checkAnnotation, type Annotation } from '@/lib/annotation/model';
 import { pageKey } from '@/lib/annotation/page-url';
@@ -78,17 +77,6 @@ export default defineBackground(() => {
     return (stored?.[FINDINGS_KEY_PREFIX + tabId] as PageFindings | undefined) ?? null;
   }
 
-  async function getFindings(tabId: number): Promise<PageFindings | null> {
-    const stored = await storedFindings(tabId);
-    if (stored) return stored;
-    // The service worker may have been restarted: ask the page itself.
-    try {
-      return ((await sendToTab<PageFindings | null>(tabId, 'get-findings')) ?? null);
-    } catch {
-      return null;
-    }
-  }
-
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.status === 'loading' && change.url) void setFindings(tabId, null);
   });
@@ -104,20 +92,16 @@ export default defineBackground(() => {
    * Page text is read only where the reader lets Stationwatch run: the page scripts stop on their
    * own when paused or disabled, and this is the second lock behind that.
    */
-  async function refuseWhenOff(sender: Browser.runtime.MessageSender): Promise<void> {
+  /** The settings, unless they keep Stationwatch out of the sender's page (then a refusal). */
+  async function refuseWhenOff(sender: Browser.runtime.MessageSender): Promise<Settings> {
     const settings = await loadSettings();
     if (readingOff(settings, sender.url ?? '')) throw new Error('Stationwatch is paused or turned off for this site: the page text was not read.');
+    return settings;
   }
 
   /** Runs one of our scripts in the sender's frame (its isolated world, like the content script). */
-  async function injectInto(sender: Browser.runtime.MessageSender, file: '/content-ui.js' | '/page-scanner.js' | '/page-awake.js'): Promise<{ ok: true }> {
-    const tabId = sender.tab!.id!;
-    const frameId = sender.frameId ?? 0;
-    if (browser.scripting) {
-      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file] });
-    } else {
-      await (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown> }).executeScript(tabId, { file, frameId });
-    }
+  async function injectInto(sender: Browser.runtime.MessageSender, file: PageFile): Promise<{ ok: true }> {
+    await runFile(sender.tab!.id!, sender.frameId ?? 0, file);
     return { ok: true };
   }
 
@@ -143,9 +127,11 @@ export default defineBackground(() => {
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
     'inject-awake': async (_body, sender) => {
       // The quiet script asks before it reads changed text: paused or disabled since, it stops.
-      if (await refuseWhenOff(sender).then(() => false, () => true)) return { injected: false };
+      const settings = await refuseWhenOff(sender).catch(() => null);
+      if (!settings) return { injected: false };
       await injectInto(sender, '/page-awake.js');
-      return { injected: true };
+      // It wakes with the settings read here: the page reads no storage itself.
+      return { injected: true, wake: await wakeRequestFor(sender.url ?? '', settings, false) };
     },
     'first-look': async ({ text, whole, discreet }, sender) => {
       await refuseWhenOff(sender);
@@ -159,7 +145,7 @@ export default defineBackground(() => {
       await refuseWhenOff(sender);
       return datasets.detectPage(text);
     },
-    'tab-findings': async ({ tabId }) => getFindings(tabId),
+    'tab-findings': async ({ tabId }) => pageLooks.refillFindings(tabId),
     'dataset-info': async () => datasets.info(),
     'feed-update-now': async () => {
       const settings = await loadSettings();

@@ -10,7 +10,7 @@
  */
 import { browser } from 'wxt/browser';
 import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, validatePageFindings, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
-import { readingOff } from '@/lib/settings';
+import { readingOff, type Settings } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
 import { sendToTab } from '@/lib/messaging';
@@ -22,6 +22,8 @@ export const READABLE_PAGE = /^(https?|file):\/\//i;
 const PAGE_WATCH_FILE = '/page-watch.js' as const;
 const PAGE_SCANNER_FILE = '/page-scanner.js' as const;
 const PAGE_AWAKE_FILE = '/page-awake.js' as const;
+/** Our scripts that run in pages (the extension's isolated world). */
+export type PageFile = typeof PAGE_WATCH_FILE | typeof PAGE_SCANNER_FILE | typeof PAGE_AWAKE_FILE | '/content-ui.js';
 
 export interface PageLookDeps {
   anyTermIn(text: string): Promise<boolean>;
@@ -30,32 +32,38 @@ export interface PageLookDeps {
   storedFindings(tabId: number): Promise<PageFindings | null>;
 }
 
-/** Runs a file of ours, or a method of the page script's API, in a tab's frame (the extension's isolated world). */
-async function runInPage(tabId: number, frameId: number, what: { file: typeof PAGE_WATCH_FILE | typeof PAGE_SCANNER_FILE | typeof PAGE_AWAKE_FILE } | { wake: WakeRequest }): Promise<unknown> {
+/** Runs a file of ours in a tab's frame; resolves to the script's result. */
+export async function runFile(tabId: number, frameId: number, file: PageFile): Promise<unknown> {
+  if (browser.scripting) return (await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file] }))[0]?.result;
+  // Firefox MV2: tabs.executeScript.
+  const tabs = browser.tabs as unknown as { executeScript: (id: number, details: object) => Promise<unknown[]> };
+  return (await tabs.executeScript(tabId, { file, frameId }))[0];
+}
+
+/** Wakes the page script in a tab's frame (`PageWatchApi.wake`); false when it has no awake part to wake. */
+async function wakeInPage(tabId: number, frameId: number, request: WakeRequest): Promise<unknown> {
   if (browser.scripting) {
-    const target = { tabId, frameIds: [frameId] };
-    const [first] =
-      'file' in what
-        ? await browser.scripting.executeScript({ target, files: [what.file] })
-        : await browser.scripting.executeScript({
-            target,
-            // Serialised and run in the page's isolated world: it can use nothing from this module.
-            func: (name: string, request: WakeRequest) => {
-              const api = (globalThis as unknown as Record<string, { wake?: (r: WakeRequest) => Promise<void> } | undefined>)[name];
-              return api?.wake ? api.wake(request).then(() => true) : false;
-            },
-            args: [PAGE_WATCH_GLOBAL, what.wake],
-          });
+    const [first] = await browser.scripting.executeScript({
+      target: { tabId, frameIds: [frameId] },
+      // Serialised and run in the page's isolated world: it can use nothing from this module.
+      func: (name: string, wake: WakeRequest) => {
+        const api = (globalThis as unknown as Record<string, { wake?: (r: WakeRequest) => Promise<void> } | undefined>)[name];
+        return api?.wake ? api.wake(wake).then(() => true) : false;
+      },
+      args: [PAGE_WATCH_GLOBAL, request],
+    });
     return first?.result;
   }
   // Firefox MV2: tabs.executeScript, which takes code instead of a function.
   const tabs = browser.tabs as unknown as { executeScript: (id: number, details: object) => Promise<unknown[]> };
-  const details =
-    'file' in what
-      ? { file: what.file, frameId }
-      : { frameId, code: `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${JSON.stringify(what.wake)}).then(() => true) : false; })()` };
-  const [first] = await tabs.executeScript(tabId, details);
-  return first;
+  const code = `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${JSON.stringify(request)}).then(() => true) : false; })()`;
+  return (await tabs.executeScript(tabId, { frameId, code }))[0];
+}
+
+/** What a woken page script needs to start without reading storage itself: the settings and whether its page has annotations. */
+export async function wakeRequestFor(url: string, settings: Settings, candidate: boolean): Promise<WakeRequest> {
+  const annotatedPages = (await browser.storage.local.get(ANNOTATED_PAGES_STORAGE_KEY))[ANNOTATED_PAGES_STORAGE_KEY];
+  return { candidate, settings, annotated: Array.isArray(annotatedPages) && annotatedPages.includes(withoutHash(url)) };
 }
 
 /** How long a page may take to load before it is read anyway (the script waits for document_idle). */
@@ -78,10 +86,10 @@ export function createPageLooks(deps: PageLookDeps) {
     const settings = await loadSettings();
     if (readingOff(settings, tab.url)) return false;
     const revision = settingsRevision;
-    const result = await runInPage(tabId, 0, { file: PAGE_WATCH_FILE }).catch(() => undefined);
+    const result = await runFile(tabId, 0, PAGE_WATCH_FILE).catch(() => undefined);
     if (result === null) {
       // Already awake (its awake part is in the page): it looks for itself.
-      if (wake) await runInPage(tabId, 0, { wake: { candidate: false } }).catch(() => undefined);
+      if (wake) await wakeInPage(tabId, 0, { candidate: false }).catch(() => undefined);
       else await refillFindings(tabId, tab.url);
       return true;
     }
@@ -100,16 +108,15 @@ export function createPageLooks(deps: PageLookDeps) {
         return true;
       }
     }
-    const annotatedPages = (await browser.storage.local.get(ANNOTATED_PAGES_STORAGE_KEY))[ANNOTATED_PAGES_STORAGE_KEY];
-    const annotated = Array.isArray(annotatedPages) && annotatedPages.includes(withoutHash(look.url));
+    const request = await wakeRequestFor(look.url, now, candidate);
     if (!candidate) await deps.setFindings(tabId, nothingFound(look.url, look.title, now.discreet));
-    if (!(candidate || wake || (!now.discreet && (annotated || now.annotateButton)))) return true;
+    if (!(candidate || wake || (!now.discreet && (request.annotated || now.annotateButton)))) return true;
     try {
       // The script's awake part and the scanner go in first, and the settings with the wake: the
       // page reads no storage and sends no message before its scan.
-      await runInPage(tabId, 0, { file: PAGE_AWAKE_FILE });
-      if (candidate) await runInPage(tabId, 0, { file: PAGE_SCANNER_FILE });
-      await runInPage(tabId, 0, { wake: { candidate, settings: now, annotated } });
+      await runFile(tabId, 0, PAGE_AWAKE_FILE);
+      if (candidate) await runFile(tabId, 0, PAGE_SCANNER_FILE);
+      await wakeInPage(tabId, 0, request);
       // Settings that changed after they were read here reached the page before it listened for
       // changes: tell it (a pause must not be missed).
       if (settingsRevision !== revision) await sendToTab(tabId, 'settings-changed').catch(() => undefined);
@@ -120,17 +127,23 @@ export function createPageLooks(deps: PageLookDeps) {
   }
 
   /**
-   * A page restored from the back/forward cache comes back awake, with its highlights, but its tab's
-   * findings were cleared when the navigation began, and it does not scan again: ask it for them.
-   * Only while the tab has none, and only findings for the page the tab shows: a page that reports
-   * by itself meanwhile (after a rescan) is not overwritten.
+   * A tab's findings; where it has none, asked of its page and kept. Needed where the page's report
+   * was lost: a page restored from the back/forward cache comes back awake, with its highlights, but
+   * its tab's findings were cleared when the navigation began, and it does not scan again; a
+   * restarted worker has forgotten them. Only findings for the page the tab shows are taken, and a
+   * page that reports by itself meanwhile (after a rescan) is not overwritten.
    */
-  async function refillFindings(tabId: number, url: string): Promise<void> {
-    if (await deps.storedFindings(tabId)) return;
+  async function refillFindings(tabId: number, url?: string): Promise<PageFindings | null> {
+    const stored = await deps.storedFindings(tabId);
+    if (stored) return stored;
     const reply = await sendToTab(tabId, 'get-findings').catch(() => undefined);
     const findings = validatePageFindings(reply);
-    if (!findings || withoutHash(findings.url) !== withoutHash(url)) return;
-    if (!(await deps.storedFindings(tabId))) await deps.setFindings(tabId, findings);
+    const shown = url ?? (await browser.tabs.get(tabId).catch(() => null))?.url;
+    if (!findings || !shown || withoutHash(findings.url) !== withoutHash(shown)) return null;
+    const meanwhile = await deps.storedFindings(tabId);
+    if (meanwhile) return meanwhile;
+    await deps.setFindings(tabId, findings);
+    return findings;
   }
 
   /** Looks at every open tab again (settings or dataset changed); tabs whose script is awake follow the change themselves. */
@@ -180,5 +193,5 @@ export function createPageLooks(deps: PageLookDeps) {
     if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void lookAtAll();
   });
 
-  return { lookAt, lookAtAll, commandTab };
+  return { lookAt, lookAtAll, commandTab, refillFindings };
 }

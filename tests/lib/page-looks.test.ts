@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { createPageLooks, SLOW_LOAD_LOOK_MS } from '../../entrypoints/background/page-looks';
+import { createPageLooks, SLOW_LOAD_LOOK_MS, wakeRequestFor } from '../../entrypoints/background/page-looks';
 import type { PageFindings } from '../../lib/protocol';
 
 const TEXT_ON = 'Safeguard Defenders counted overseas police stations.';
@@ -209,5 +209,34 @@ describe('page looks', () => {
     pageFindings = { url: 42 };
     await looks.lookAt(tab);
     expect(findings.has(tab)).toBe(false);
+  });
+
+  it('answers the popup with the tab\'s findings, or those its page gives when the worker has none (checked and kept)', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    scriptAwake = true;
+    const onTopic = { url: 'https://news.example/a', title: 'A', onTopic: true, score: 9, reasons: [], mentionCount: 3, stationIds: [], claimIds: [], mentions: [], discreet: false };
+    // A restarted worker has none: the page is asked, and its answer kept.
+    pageFindings = onTopic;
+    expect(await looks.refillFindings(tab)).toEqual(onTopic);
+    expect(findings.get(tab)).toEqual(onTopic);
+    // Kept findings are answered without asking the page.
+    sendMessage.mockClear();
+    expect(await looks.refillFindings(tab)).toEqual(onTopic);
+    expect(sendMessage).not.toHaveBeenCalled();
+    // A page's answer about another address, or not in the findings' shape, is not taken.
+    findings.delete(tab);
+    pageFindings = { ...onTopic, url: 'https://elsewhere.example/' };
+    expect(await looks.refillFindings(tab)).toBeNull();
+    pageFindings = { ...onTopic, mentionCount: 'many' };
+    expect(await looks.refillFindings(tab)).toBeNull();
+    expect(findings.has(tab)).toBe(false);
+  });
+
+  it('wakes a watcher\'s awake part with the settings and the page\'s annotations, so the page reads no storage', async () => {
+    await fakeBrowser.storage.local.set({ annotatedPages: ['https://news.example/a'] });
+    const settings = { paused: false } as never;
+    expect(await wakeRequestFor('https://news.example/a#part-2', settings, false)).toEqual({ candidate: false, settings, annotated: true });
+    expect(await wakeRequestFor('https://news.example/b', settings, true)).toEqual({ candidate: true, settings, annotated: false });
   });
 });
