@@ -41,6 +41,8 @@ beforeAll(async () => {
     page(`<h1>Live</h1><p id="live">The report came from Safeguard </p>
       <script>setTimeout(() => document.getElementById('live').append('Defenders, the rights group.'), 1500);</script>`),
   );
+  server.override('/story-retry.html', page(`<h1>Explainer</h1><p>${MENTION}</p>`));
+  server.override('/story-given-up.html', page(`<h1>Explainer</h1><p>${MENTION}</p>`));
   server.override('/term-off-topic.html', page('<h1>Live</h1><p>The report came from Safeguard Defenders, the rights group.</p>'));
   server.override(
     '/frame-later.html',
@@ -71,11 +73,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function open(path: string): Promise<{ tab: Page; world: IsolatedWorld }> {
+async function open(path: string, { decided = true } = {}): Promise<{ tab: Page; world: IsolatedWorld }> {
   const tab = await ext.context.newPage();
   const world = await IsolatedWorld.attach(tab, ext.extensionId);
   await tab.goto(`${server.origin}${path}`);
-  await waitForDecision(ext, tab, world);
+  if (decided) await waitForDecision(ext, tab, world);
   return { tab, world };
 }
 
@@ -85,6 +87,26 @@ async function findings(tab: Page): Promise<{ mentionCount: number; onTopic: boo
   const tabId = await tabIdOf(ext, tab);
   return ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`] ?? null, tabId);
 }
+
+/** Has the background answer the next `count` whole-page decisions with a refusal (a restarting or busy worker). */
+async function failDecisions(count: number): Promise<void> {
+  await ext.worker.evaluate((n: number) => {
+    type Listener = (message: { name?: string }, sender: unknown, sendResponse: (reply: unknown) => void) => undefined;
+    const g = globalThis as unknown as { failDecisions: number; failListener?: Listener };
+    g.failDecisions = n;
+    if (g.failListener) return;
+    // Answers before the real handler, which replies asynchronously: the first reply is the one the page gets.
+    g.failListener = (message, _sender, sendResponse) => {
+      if (message?.name !== 'detect-page' || g.failDecisions <= 0) return undefined;
+      g.failDecisions--;
+      sendResponse({ ok: false, error: 'not now (test)' });
+      return undefined;
+    };
+    chrome.runtime.onMessage.addListener(g.failListener as never);
+  }, count);
+}
+
+const decisionsLeftToFail = () => ext.worker.evaluate(() => (globalThis as unknown as { failDecisions: number }).failDecisions);
 
 async function setPaused(paused: boolean): Promise<void> {
   await ext.worker.evaluate(async (value: boolean) => {
@@ -196,6 +218,40 @@ describe('first look', () => {
     expect(kinds).toContain('partial');
     await world.detach();
     await tab.close();
+  });
+
+  it('asks the background again when idle after it could not decide the page, and then highlights', async () => {
+    await failDecisions(1);
+    try {
+      const { tab, world } = await open('/story-retry.html');
+      await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
+      expect(await decisionsLeftToFail()).toBe(0);
+      expect((await findings(tab))?.onTopic).toBe(true);
+      await world.detach();
+      await tab.close();
+    } finally {
+      await failDecisions(0);
+    }
+  });
+
+  it('after two unanswered decisions waits for the page to change, and decides then', async () => {
+    await failDecisions(2);
+    try {
+      const { tab, world } = await open('/story-given-up.html', { decided: false });
+      await expect.poll(decisionsLeftToFail, { timeout: 10_000 }).toBe(0);
+      // Given up for now: nothing painted, no findings, and the page is not asked about again and again.
+      await tab.waitForTimeout(1_000);
+      expect(Object.values(await pageHighlights(tab)).flat()).toEqual([]);
+      expect(await findings(tab)).toBeNull();
+      expect((await world.stats())?.scans.filter((s) => s.kind === 'full')).toEqual([]);
+      await tab.evaluate(() => document.body.append(Object.assign(document.createElement('p'), { textContent: 'Dutch authorities said they were investigating two overseas police stations in Amsterdam.' })));
+      await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Amsterdam');
+      expect(Object.values(await pageHighlights(tab)).flat()).toContain('Safeguard Defenders');
+      await world.detach();
+      await tab.close();
+    } finally {
+      await failDecisions(0);
+    }
   });
 
   it('reads a same-origin frame added after load once it has loaded', async () => {
