@@ -39,6 +39,9 @@
  *   counted) on the same page without the extension;
  * - size: the always-on page script (page-watch.js), gzip.
  *
+ * `--with-story` puts two paragraphs about the story (our own text) at the start of each page's
+ * body: pages of real size and make-up that mention the story.
+ *
  * `--loads N` (default 1) takes work and floor as the medians of N fresh loads of each page, and
  * longest as the longest over them; the other columns come from the last load.
  *
@@ -113,10 +116,11 @@ interface PageResult {
   fasterThanMarkJs: number;
 }
 
-function parseArgs(argv: string[]): { sets: PageSet[]; limit: number; json: string | null; markJs: boolean; loads: number } {
+function parseArgs(argv: string[]): { sets: PageSet[]; limit: number; json: string | null; markJs: boolean; loads: number; withStory: boolean } {
   const paths: string[] = [];
   let limit = Infinity;
   let loads = 1;
+  let withStory = false;
   let json: string | null = null;
   let markJs = true;
   for (let i = 0; i < argv.length; i++) {
@@ -125,6 +129,7 @@ function parseArgs(argv: string[]): { sets: PageSet[]; limit: number; json: stri
     else if (a === '--json') json = argv[++i] ?? null;
     else if (a === '--no-markjs') markJs = false;
     else if (a === '--loads') loads = Number(argv[++i]);
+    else if (a === '--with-story') withStory = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else paths.push(resolve(a));
   }
@@ -145,7 +150,7 @@ function parseArgs(argv: string[]): { sets: PageSet[]; limit: number; json: stri
     while (!files.every((f) => f.startsWith(root + sep))) root = dirname(root);
     sets.push({ label: `${files.length} pages given (${files.map((f) => relative(process.cwd(), f)).join(', ')})`, root, files: files.slice(0, limit) });
   }
-  return { sets, limit, json, markJs, loads };
+  return { sets, limit, json, markJs, loads, withStory };
 }
 
 interface PageSet {
@@ -155,7 +160,21 @@ interface PageSet {
   files: string[];
 }
 
-const USAGE = 'usage: npm run bench:page -- DIR|PAGE.html [DIR2|PAGE2.html …] [--limit N] [--loads N] [--json FILE] [--no-markjs]';
+const USAGE = 'usage: npm run bench:page -- DIR|PAGE.html [DIR2|PAGE2.html …] [--limit N] [--loads N] [--with-story] [--json FILE] [--no-markjs]';
+
+/**
+ * --with-story: our own two paragraphs about the story, put at the start of each page's body, so
+ * pages of real size and make-up become pages about the story (the demo and test pages are small).
+ */
+const STORY_HTML =
+  '<section><h2>Overseas police stations: where things stand</h2>' +
+  '<p>Safeguard Defenders said in its 110 Overseas report that Chinese police ran overseas police stations in dozens of countries. China denied it and called them volunteer service centres.</p>' +
+  '<p>Dutch authorities said they were investigating two such stations in Amsterdam and Rotterdam, and Ireland ordered the office in Dublin to close.</p></section>';
+
+function withStory(html: string): string {
+  const body = /<body[^>]*>/i.exec(html);
+  return body ? html.slice(0, body.index + body[0].length) + STORY_HTML + html.slice(body.index + body[0].length) : STORY_HTML + html;
+}
 
 function htmlFiles(dir: string): string[] {
   const out: string[] = [];
@@ -341,9 +360,12 @@ async function repeatedLoads(ext: ExtensionBrowser, bare: Browser, url: string, 
   const out = { work: [] as number[], longest: [] as number[], floors: [] as number[] };
   for (let i = 0; i < extra; i++) {
     const { page, world, cpu } = await profiledVisit(ext, url, (p, w) => waitForDecision(ext, p, w, 20_000));
-    await settle(world);
-    await world.detach();
-    await page.close();
+    try {
+      await settle(world);
+    } finally {
+      await world.detach();
+      await page.close();
+    }
     out.work.push(cpu.totalMs);
     out.longest.push(cpu.longestMs);
     out.floors.push(await firstWorldFloor(bare, url));
@@ -561,7 +583,7 @@ class ExtensionHost {
 }
 
 async function main(): Promise<void> {
-  const { sets, json, markJs: withMarkJs, loads } = parseArgs(process.argv.slice(2));
+  const { sets, json, markJs: withMarkJs, loads, withStory: addStory } = parseArgs(process.argv.slice(2));
   const contentJs = join(EXTENSION_DIR, 'page-watch.js');
   if (!existsSync(contentJs)) throw new Error(`no built extension at ${EXTENSION_DIR}; run npx wxt build first`);
   // A private copy: other builds in the same tree must not swap the extension under a running bench.
@@ -585,7 +607,9 @@ async function main(): Promise<void> {
       try {
         for (const [i, file] of set.files.entries()) {
           const rel = relative(set.root, file).split(sep).join('/');
-          const url = `${server.origin}/${rel.split('/').map(encodeURIComponent).join('/')}`;
+          const path = `/${rel.split('/').map(encodeURIComponent).join('/')}`;
+          const url = `${server.origin}${path}`;
+          if (addStory) server.override(path, withStory(readFileSync(file, 'utf8')));
           let row: PageResult;
           try {
             row = { dir: set.label, page: rel, ...(await measure(await host.get(), await nullHost.get(), bare, url, { markJs: withMarkJs, markSource, terms, loads })) };

@@ -115,8 +115,8 @@ export const BackgroundRequests = {
   /** Content script: load the page scanner into this frame, once the first look found a term. */
   'inject-scanner': v.object({}),
   /**
-   * The quiet page script: load its awake part into this frame (it saw changed text to look at),
-   * and what to wake it with. Not injected (`injected: false`) while paused or on a disabled site.
+   * The quiet page script: load its awake part into this frame and wake it (it saw changed text to
+   * look at). Not injected (`injected: false`) while paused or on a disabled site.
    */
   'inject-awake': v.object({}),
   /** Popup / side panel: findings for a tab. */
@@ -214,7 +214,7 @@ export interface BackgroundResponses {
   'first-look': { candidate: boolean };
   'detect-page': PageDecision;
   'inject-scanner': { ok: true };
-  'inject-awake': { injected: false } | { injected: true; wake: WakeRequest };
+  'inject-awake': { injected: boolean };
   'tab-findings': PageFindings | null;
   'dataset-info': DatasetInfo;
   'feed-update-now': { ok: boolean; message: string };

@@ -3,10 +3,10 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { StationwatchDb } from '@/lib/db';
 import { nothingFound, validateBackgroundRequest, type BackgroundRequest, type BackgroundRequestName, type PageFindings, type Reply, type TabCommandName } from '@/lib/protocol';
 import { contextFor } from '@/lib/dataset/context';
-import { readingOff, type Settings } from '@/lib/settings';
+import { readingOff } from '@/lib/settings';
 import { FEED_CHECK_PERIOD_MINUTES } from '@/lib/limits';
 import { DatasetService } from './dataset-service';
-import { createPageLooks, runFile, wakeRequestFor, type PageFile } from './page-looks';
+import { createPageLooks, runFile, type PageFile } from './page-looks';
 import { annotatedPages, annotationsForPage, deleteAnnotation, putAnnotations, queryAnnotations, saveAnnotation } from '@/lib/annotation/store';
 import { checkAnnotation, type Annotation } from '@/lib/annotation/model';
 import { pageKey } from '@/lib/annotation/page-url';
@@ -92,11 +92,9 @@ export default defineBackground(() => {
    * Page text is read only where the reader lets Stationwatch run: the page scripts stop on their
    * own when paused or disabled, and this is the second lock behind that.
    */
-  /** The settings, unless they keep Stationwatch out of the sender's page (then a refusal). */
-  async function refuseWhenOff(sender: Browser.runtime.MessageSender): Promise<Settings> {
+  async function refuseWhenOff(sender: Browser.runtime.MessageSender): Promise<void> {
     const settings = await loadSettings();
     if (readingOff(settings, sender.url ?? '')) throw new Error('Stationwatch is paused or turned off for this site: the page text was not read.');
-    return settings;
   }
 
   /** Runs one of our scripts in the sender's frame (its isolated world, like the content script). */
@@ -125,14 +123,8 @@ export default defineBackground(() => {
     },
     'inject-ui': async (_body, sender) => injectInto(sender, '/content-ui.js'),
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
-    'inject-awake': async (_body, sender) => {
-      // The quiet script asks before it reads changed text: paused or disabled since, it stops.
-      const settings = await refuseWhenOff(sender).catch(() => null);
-      if (!settings) return { injected: false };
-      await injectInto(sender, '/page-awake.js');
-      // It wakes with the settings read here: the page reads no storage itself.
-      return { injected: true, wake: await wakeRequestFor(sender.url ?? '', settings, false) };
-    },
+    // The quiet script asks before it reads changed text: paused or disabled since, it stops.
+    'inject-awake': async (_body, sender) => ({ injected: await pageLooks.wakeWatcher(sender.tab!.id!, sender.frameId ?? 0, sender.url ?? '') }),
     'first-look': async ({ text, whole, discreet }, sender) => {
       await refuseWhenOff(sender);
       const candidate = await datasets.anyTermIn(text);

@@ -35,10 +35,12 @@ export interface PageLookDeps {
 /** Runs a file of ours in a tab's frame; resolves to the script's result. */
 export async function runFile(tabId: number, frameId: number, file: PageFile): Promise<unknown> {
   if (browser.scripting) return (await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file] }))[0]?.result;
-  // Firefox MV2: tabs.executeScript.
-  const tabs = browser.tabs as unknown as { executeScript: (id: number, details: object) => Promise<unknown[]> };
-  return (await tabs.executeScript(tabId, { file, frameId }))[0];
+  return (await legacyExecuteScript(tabId, { file, frameId }))[0];
 }
+
+/** Firefox MV2's tabs.executeScript (no scripting API there), which takes a file or code. */
+const legacyExecuteScript = (tabId: number, details: { frameId: number; file?: string; code?: string }) =>
+  (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown[]> }).executeScript(tabId, details);
 
 /** Wakes the page script in a tab's frame (`PageWatchApi.wake`); false when it has no awake part to wake. */
 async function wakeInPage(tabId: number, frameId: number, request: WakeRequest): Promise<unknown> {
@@ -54,14 +56,13 @@ async function wakeInPage(tabId: number, frameId: number, request: WakeRequest):
     });
     return first?.result;
   }
-  // Firefox MV2: tabs.executeScript, which takes code instead of a function.
-  const tabs = browser.tabs as unknown as { executeScript: (id: number, details: object) => Promise<unknown[]> };
+  // Firefox MV2 takes code instead of a function.
   const code = `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${JSON.stringify(request)}).then(() => true) : false; })()`;
-  return (await tabs.executeScript(tabId, { frameId, code }))[0];
+  return (await legacyExecuteScript(tabId, { frameId, code }))[0];
 }
 
 /** What a woken page script needs to start without reading storage itself: the settings and whether its page has annotations. */
-export async function wakeRequestFor(url: string, settings: Settings, candidate: boolean): Promise<WakeRequest> {
+async function wakeRequestFor(url: string, settings: Settings, candidate: boolean): Promise<WakeRequest> {
   const annotatedPages = (await browser.storage.local.get(ANNOTATED_PAGES_STORAGE_KEY))[ANNOTATED_PAGES_STORAGE_KEY];
   return { candidate, settings, annotated: Array.isArray(annotatedPages) && annotatedPages.includes(withoutHash(url)) };
 }
@@ -127,6 +128,21 @@ export function createPageLooks(deps: PageLookDeps) {
   }
 
   /**
+   * A quiet page script saw changed text and asks for its awake part: refused (false) where the
+   * reader paused or turned the site off. Woken here with the settings read here, so the page reads
+   * no storage; settings that changed before it listened for changes are sent after.
+   */
+  async function wakeWatcher(tabId: number, frameId: number, url: string): Promise<boolean> {
+    const revision = settingsRevision;
+    const settings = await loadSettings();
+    if (readingOff(settings, url)) return false;
+    await runFile(tabId, frameId, PAGE_AWAKE_FILE);
+    await wakeInPage(tabId, frameId, await wakeRequestFor(url, settings, false));
+    if (settingsRevision !== revision) await sendToTab(tabId, 'settings-changed', {}, frameId).catch(() => undefined);
+    return true;
+  }
+
+  /**
    * A tab's findings; where it has none, asked of its page and kept. Needed where the page's report
    * was lost: a page restored from the back/forward cache comes back awake, with its highlights, but
    * its tab's findings were cleared when the navigation began, and it does not scan again; a
@@ -139,7 +155,8 @@ export function createPageLooks(deps: PageLookDeps) {
     const reply = await sendToTab(tabId, 'get-findings').catch(() => undefined);
     const findings = validatePageFindings(reply);
     const shown = url ?? (await browser.tabs.get(tabId).catch(() => null))?.url;
-    if (!findings || !shown || withoutHash(findings.url) !== withoutHash(shown)) return null;
+    // The page cuts its address to what findings hold (8,192 characters).
+    if (!findings || !shown || withoutHash(findings.url) !== withoutHash(shown.slice(0, findings.url.length))) return null;
     const meanwhile = await deps.storedFindings(tabId);
     if (meanwhile) return meanwhile;
     await deps.setFindings(tabId, findings);
@@ -193,5 +210,5 @@ export function createPageLooks(deps: PageLookDeps) {
     if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void lookAtAll();
   });
 
-  return { lookAt, lookAtAll, commandTab, refillFindings };
+  return { lookAt, lookAtAll, commandTab, refillFindings, wakeWatcher };
 }

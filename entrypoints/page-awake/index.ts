@@ -33,6 +33,8 @@ export default defineUnlistedScript((): void => {
   let scanner: ScannerApi | null = null;
   let selectionListener: AbortController | null = null;
   let lastChangedText = '';
+  /** The dataset changed since the running scanner last scanned: its next run scans again. */
+  let datasetChanged = false;
   const controller = new AbortController();
   // After the extension is updated or removed, this copy of the script is orphaned: its messages
   // fail. It then leaves the page as it found it.
@@ -118,10 +120,9 @@ export default defineUnlistedScript((): void => {
   /**
    * A start once awake (wake, settings or dataset change): reads the settings; paused or disabled
    * here, stops everything. `candidate`: the background already found a term (scan without looking
-   * again); `lookAgain`: look at the whole page first (settings or dataset changed); `newDataset`:
-   * a running scanner scans again.
+   * again); `lookAgain`: look at the whole page first (settings or dataset changed).
    */
-  const start = async ({ candidate = false, lookAgain = true, newDataset = false, given }: { candidate?: boolean; lookAgain?: boolean; newDataset?: boolean; given?: WakeRequest } = {}) => {
+  const start = async ({ candidate = false, lookAgain = true, given }: { candidate?: boolean; lookAgain?: boolean; given?: WakeRequest } = {}) => {
     if (!alive()) return;
     // Waking for the watcher keeps its generation: the watch goes on.
     const g = candidate || lookAgain ? ++core.generation : core.generation;
@@ -146,8 +147,11 @@ export default defineUnlistedScript((): void => {
       scanner?.stop(true);
       return;
     }
-    if (scanner) scanner.run(settings, newDataset);
-    else if (candidate) {
+    if (scanner) {
+      // The start that reaches here scans again for a dataset change, even when a later start overtook the one it came with.
+      scanner.run(settings, datasetChanged);
+      datasetChanged = false;
+    } else if (candidate) {
       const last = scanStats.scans.findLast((s) => s.kind === 'first-look');
       if (last) last.candidate = true;
       await scan(g);
@@ -181,7 +185,7 @@ export default defineUnlistedScript((): void => {
       void (async (): Promise<Reply<unknown>> => {
         switch (command.name) {
           case 'get-findings':
-            return { ok: true, data: runs() ? (scanner?.findings() ?? none()) : null };
+            return { ok: true, data: runs() ? (scanner ? scanner.findings() : none()) : null };
           case 'jump':
             return { ok: true, data: (await scanner?.jump((command.body as { index: number }).index)) ?? false };
           case 'next-mention':
@@ -198,7 +202,7 @@ export default defineUnlistedScript((): void => {
             return { ok: true, data: null };
           case 'settings-changed':
             await start();
-            return { ok: true, data: runs() ? (scanner?.findings() ?? none()) : null };
+            return { ok: true, data: runs() ? (scanner ? scanner.findings() : none()) : null };
           case 'annotate-selection':
             (await ui())?.annotateSelection(true);
             return { ok: true, data: null };
@@ -218,7 +222,8 @@ export default defineUnlistedScript((): void => {
 
     browser.storage.onChanged.addListener((changes, area) => {
       if (area !== 'local' || controller.signal.aborted) return;
-      if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void start({ newDataset: DETECTOR_STORAGE_KEY in changes });
+      if (DETECTOR_STORAGE_KEY in changes) datasetChanged = true;
+      if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void start();
     });
   };
 

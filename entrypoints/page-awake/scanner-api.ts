@@ -13,6 +13,7 @@ export interface ScannerApi {
   run(settings: Settings, rescan?: boolean): void;
   /** Ends the session and takes its highlights away; `clearReport` also clears the badge. */
   stop(clearReport: boolean): void;
+  /** Null until the background has decided the page. */
   findings(): PageFindings | null;
   jump(index: number): Promise<boolean>;
   step(direction: 1 | -1): Promise<void>;

@@ -32,7 +32,7 @@ export default defineUnlistedScript(() => {
       session.start();
     },
     stop,
-    findings: () => session?.findings() ?? null,
+    findings: () => (session?.decided() ? session.findings() : null),
     jump: async (index) => (await session?.jump(index)) ?? false,
     step: async (direction) => session?.step(direction),
     openCurrent: async () => session?.openCurrent(),

@@ -53,6 +53,12 @@ const STYLE_FOR_STATUS: Record<string, HighlightStyle> = {
   'confirmed-by-authorities': 'confirmed',
 };
 
+/** What a decision's timing record carries from the scan that asked for it. */
+type DecisionTiming = Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>;
+
+/** The page text as the background takes it: its first FIRST_LOOK_MAX_CHARS characters. */
+const upToBackgroundLimit = (text: string) => (text.length > FIRST_LOOK_MAX_CHARS ? text.slice(0, FIRST_LOOK_MAX_CHARS) : text);
+
 const WITHOUT_FRAMES = { includeShadow: true, includeFrames: false } as const;
 const WITH_FRAMES = { includeShadow: true, includeFrames: true } as const;
 /** Work deferred to an idle moment still runs within this long. */
@@ -399,6 +405,12 @@ export class PageSession {
   private reportedSomething = false;
   /** Claim statuses of the records in the current decision (for highlight styles), from the background. */
   private statuses: Record<string, string> = {};
+  /** A decision is in flight; `decisionWanted`: one was asked for meanwhile (see decideInBackground). */
+  private deciding = false;
+  private decisionWanted: DecisionTiming | null = null;
+  /** Requests in a row the background did not answer, and answers in a row that came for text the page no longer had. */
+  private unanswered = 0;
+  private staleAnswers = 0;
 
   constructor(
     private readonly doc: Document,
@@ -440,35 +452,54 @@ export class PageSession {
     this.index = index;
     this.watchNestedTrees(index, this.doc);
     const timing = { kind: 'full' as const, at: t0, collectMs: performance.now() - t0, walkedNodes: index.nodes.length };
-    void this.decideInBackground(index, timing);
+    this.decideInBackground(timing);
   }
 
   /**
-   * The whole-page decision, claims included, taken by the background over `index.text` (in memory,
-   * never stored; a text longer than the background takes is cut there). When the page changed
-   * meanwhile it asks again. A background that cannot answer (restarting, no dataset yet) is asked
-   * once more when the page is idle; after that the page waits for its next change, or for the
-   * dataset's installation, which starts a new scan.
+   * Has the background take the whole-page decision, claims included, over the page text as it is
+   * (`this.index`; in memory, never stored; a text longer than the background takes is cut there).
+   * One request at a time: asked for while one is in flight, it follows that one, over the newest
+   * text, so a page that keeps changing costs one request per answer, not one per change.
    */
-  private async decideInBackground(index: TextIndex, timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>, asked = 1): Promise<void> {
+  private decideInBackground(timing: DecisionTiming): void {
+    if (this.deciding) this.decisionWanted = timing;
+    else void this.askForDecision(timing);
+  }
+
+  private async askForDecision(timing: DecisionTiming): Promise<void> {
+    const index = this.index;
+    if (!index || this.signal.aborted) return;
+    this.deciding = true;
+    this.decisionWanted = null;
     let decision: PageDecision | null = null;
     try {
-      decision = await sendToBackground('detect-page', { text: index.text.length > FIRST_LOOK_MAX_CHARS ? index.text.slice(0, FIRST_LOOK_MAX_CHARS) : index.text });
+      decision = await sendToBackground('detect-page', { text: upToBackgroundLimit(index.text) });
     } catch {
-      // Not answered: tried again below.
+      // Not answered: see below.
+    } finally {
+      this.deciding = false;
     }
     if (this.signal.aborted) return;
+    const next = this.decisionWanted ?? timing;
+    this.decisionWanted = null;
     if (!decision) {
-      if (asked < 2) this.later(() => this.index && void this.decideInBackground(this.index, timing, asked + 1));
+      // The background is restarting or has no dataset yet: asked once more when the page is idle;
+      // after that, at the page's next change (any change, while nothing was decided: see
+      // rescanPartly), or when the dataset is installed (a rescan).
+      this.unanswered++;
+      if (this.unanswered === 1) this.later(() => this.decideInBackground(next));
       return;
     }
-    // The page changed while the background decided: ask again about the text as it is now, at
-    // once and then when the page is idle (the highlights meanwhile follow the page's changes).
-    if (this.index && this.index !== index) {
-      if (asked < 2) return this.decideInBackground(this.index, timing, asked + 1);
-      this.later(() => this.index && void this.decideInBackground(this.index, timing));
+    this.unanswered = 0;
+    if (this.index !== index) {
+      // The page changed while the background decided: ask again about the text as it is now, at
+      // once the first time, then when the page is idle (the highlights meanwhile follow the page).
+      this.staleAnswers++;
+      if (this.staleAnswers === 1) this.decideInBackground(next);
+      else this.later(() => this.decideInBackground(next));
       return;
     }
+    this.staleAnswers = 0;
     const answered = performance.now();
     this.detection = decision.detection;
     this.statuses = decision.statuses;
@@ -568,6 +599,11 @@ export class PageSession {
     this.setStyle('current', this.current >= 0 ? (this.mentions[this.current]?.ranges ?? []) : []);
     // Mentions can arrive in a frame with any rescan: its document answers clicks from then on.
     this.armListeners();
+  }
+
+  /** The background has decided this page at least once (findings before that would say "nothing found"). */
+  decided(): boolean {
+    return this.detection !== null;
   }
 
   /** What this frame found, in the protocol's shape. */
@@ -941,32 +977,35 @@ export class PageSession {
     const t1 = performance.now();
     this.index = index;
     const timing = { kind: 'partial' as const, at: t0, collectMs: t1 - t0, walkedNodes: walked };
+    // Offsets after the changes moved; the findings stand until a decision says otherwise.
+    this.moveMentions(index);
     // Highlights whose text left the page go, even when nothing else changes.
     const lostMention = removed.size > 0 && this.mentions.some((m) => m.ranges.some((r) => removed.has(r.startContainer as Text) || removed.has(r.endContainer as Text)));
-    // New text on a page about the story may state a known claim without naming a term: the
-    // background, which holds the claim index, reads the page again.
-    if (lostMention || (added.length > 0 && (this.detection?.page.onTopic ?? false))) {
-      void this.decideInBackground(index, timing);
+    // Nothing decided yet (the background did not answer): any new text has the page decided. New
+    // text on a page about the story may state a known claim without naming a term: the
+    // background, which holds the claim index, reads the page again (while it takes the whole text).
+    const undecided = this.detection === null;
+    const onTopic = this.detection?.page.onTopic ?? false;
+    if (lostMention || (added.length > 0 && (undecided || (onTopic && index.text.length <= FIRST_LOOK_MAX_CHARS)))) {
+      this.decideInBackground(timing);
       return true;
     }
-    // Until the background says a term came, the findings stand; only offsets after the changes moved.
-    this.moveMentions(index);
     this.record({ ...timing, kind: 'skipped', totalMs: performance.now() - t0, detectMs: 0, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });
     if (added.length > 0) void this.decideIfTermIn(added.join('\n'), timing);
     return true;
   }
 
-  /** Has the background decide the page again when `text` (changed blocks) holds a term. */
-  private async decideIfTermIn(text: string, timing: Pick<ScanTiming, 'kind' | 'at' | 'collectMs' | 'walkedNodes'>): Promise<void> {
+  /** Has the background decide the page again when `text` (changed blocks) holds a term; unanswered, asks once more when idle. */
+  private async decideIfTermIn(text: string, timing: DecisionTiming, attempt = 1): Promise<void> {
     let candidate = false;
     try {
-      candidate = (await sendToBackground('first-look', { text: text.slice(0, FIRST_LOOK_MAX_CHARS), whole: false, discreet: this.settings.discreet })).candidate;
+      candidate = (await sendToBackground('first-look', { text: upToBackgroundLimit(text), whole: false, discreet: this.settings.discreet })).candidate;
     } catch {
-      // Not answered (restarting): the next change asks again.
+      if (attempt === 1 && !this.signal.aborted) this.later(() => void this.decideIfTermIn(text, timing, 2));
       return;
     }
     // Decided over the page as it is now, later changes included.
-    if (candidate && !this.signal.aborted && this.index) void this.decideInBackground(this.index, timing);
+    if (candidate && !this.signal.aborted) this.decideInBackground(timing);
   }
 
   /** After a splice that kept every mention's nodes: recompute their offsets from their ranges. */

@@ -20,7 +20,7 @@
  * background for its awake part before it reads any of that text.
  */
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { PAGE_WATCH_GLOBAL, type FirstLookResult, type PageWatchApi, type WakeRequest } from '@/lib/protocol';
+import { PAGE_WATCH_GLOBAL, type FirstLookResult, type PageWatchApi } from '@/lib/protocol';
 import { sendToBackground } from '@/lib/messaging';
 import { firstLookFrame, firstLookText } from '@/lib/page/first-look';
 import { recordScan } from '@/lib/page/scan-stats';
@@ -67,11 +67,12 @@ export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResul
         waking = true;
         // The awake part reads the settings before anything reads the changed text; the background
         // does not inject it where the reader paused or turned the site off.
-        const woken: Promise<WakeRequest | null> = core.wake ? Promise.resolve({ candidate: false }) : sendToBackground('inject-awake', {}).then((r) => (r.injected ? r.wake : null));
+        // The background injects the awake part and wakes it with the settings; already there, it is woken here.
+        const woken = core.wake ? Promise.resolve(true) : sendToBackground('inject-awake', {}).then((r) => r.injected);
         void woken
-          .then(async (request) => {
-            if (!request) return stop();
-            await core.wake?.(request);
+          .then(async (injected) => {
+            if (!injected) return stop();
+            await core.wake?.({ candidate: false });
             waking = false;
             if (live() && core.onChange) flush();
           })

@@ -234,7 +234,7 @@ describe('first look', () => {
     }
   });
 
-  it('after two unanswered decisions waits for the page to change, and decides then', async () => {
+  it('after two unanswered decisions waits for the page to change, and decides it then', async () => {
     await failDecisions(2);
     try {
       const { tab, world } = await open('/story-given-up.html', { decided: false });
@@ -244,9 +244,10 @@ describe('first look', () => {
       expect(Object.values(await pageHighlights(tab)).flat()).toEqual([]);
       expect(await findings(tab)).toBeNull();
       expect((await world.stats())?.scans.filter((s) => s.kind === 'full')).toEqual([]);
-      await tab.evaluate(() => document.body.append(Object.assign(document.createElement('p'), { textContent: 'Dutch authorities said they were investigating two overseas police stations in Amsterdam.' })));
-      await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Amsterdam');
-      expect(Object.values(await pageHighlights(tab)).flat()).toContain('Safeguard Defenders');
+      // Any change then has the page decided, even one without a term (a clock, a counter).
+      await tab.evaluate(() => document.body.append(Object.assign(document.createElement('p'), { textContent: 'Updated at 10:42.' })));
+      await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
+      expect((await findings(tab))?.onTopic).toBe(true);
       await world.detach();
       await tab.close();
     } finally {

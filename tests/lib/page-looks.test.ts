@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
-import { createPageLooks, SLOW_LOAD_LOOK_MS, wakeRequestFor } from '../../entrypoints/background/page-looks';
+import { createPageLooks, SLOW_LOAD_LOOK_MS } from '../../entrypoints/background/page-looks';
 import type { PageFindings } from '../../lib/protocol';
 
 const TEXT_ON = 'Safeguard Defenders counted overseas police stations.';
@@ -231,12 +231,47 @@ describe('page looks', () => {
     pageFindings = { ...onTopic, mentionCount: 'many' };
     expect(await looks.refillFindings(tab)).toBeNull();
     expect(findings.has(tab)).toBe(false);
+    // An address longer than findings hold is compared as far as the page could give it.
+    const long = `https://news.example/a?q=${'x'.repeat(9000)}`;
+    const longTab = await openTab(long);
+    pageFindings = { ...onTopic, url: long.slice(0, 8192) };
+    expect(await looks.refillFindings(longTab)).toEqual(pageFindings);
   });
 
-  it('wakes a watcher\'s awake part with the settings and the page\'s annotations, so the page reads no storage', async () => {
-    await fakeBrowser.storage.local.set({ annotatedPages: ['https://news.example/a'] });
-    const settings = { paused: false } as never;
-    expect(await wakeRequestFor('https://news.example/a#part-2', settings, false)).toEqual({ candidate: false, settings, annotated: true });
-    expect(await wakeRequestFor('https://news.example/b', settings, true)).toEqual({ candidate: true, settings, annotated: false });
+  it('wakes a watcher that saw changed text with the settings and its page\'s annotations, so the page reads no storage', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    await fakeBrowser.storage.local.set({ annotatedPages: ['https://news.example/a'], settings: { highlights: false } });
+    const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
+    expect(await looks.wakeWatcher(tab, 0, 'https://news.example/a#part-2')).toBe(true);
+    expect(injected).toEqual([{ file: '/page-awake.js' }, { wake: false }]);
+    const wake = run.mock.calls.at(-1)![0].args[1] as { candidate: boolean; settings: { highlights: boolean }; annotated: boolean };
+    expect(wake).toMatchObject({ candidate: false, annotated: true, settings: { highlights: false } });
+    // Nothing changed meanwhile: nothing more is sent.
+    expect(sendMessage).not.toHaveBeenCalled();
+  });
+
+  it('refuses a watcher on a paused page or a disabled site, and injects nothing', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    await fakeBrowser.storage.local.set({ settings: { paused: true } });
+    expect(await looks.wakeWatcher(tab, 0, 'https://news.example/a')).toBe(false);
+    await fakeBrowser.storage.local.set({ settings: { disabledSites: ['news.example'] } });
+    expect(await looks.wakeWatcher(tab, 0, 'https://news.example/a')).toBe(false);
+    expect(injected).toEqual([]);
+  });
+
+  it('tells a woken watcher about settings that changed before it listened for changes', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
+    const original = run.getMockImplementation() as (details: { files?: string[] }) => Promise<unknown>;
+    run.mockImplementation(async (details: { files?: string[] }) => {
+      // The reader turns on discreet mode while the awake part is being injected.
+      if (details.files?.[0] === '/page-awake.js') await fakeBrowser.storage.local.set({ settings: { discreet: true } });
+      return original(details);
+    });
+    expect(await looks.wakeWatcher(tab, 0, 'https://news.example/a')).toBe(true);
+    expect(sendMessage.mock.calls.map((c) => (c[1] as { name: string }).name)).toEqual(['settings-changed']);
   });
 });
