@@ -29,7 +29,7 @@ import { sendToBackground } from '@/lib/messaging';
 import type { MentionSummary, PageDecision, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
 import type { UiApi } from '../page-awake/ui-api';
-import { readableFrame } from '@/lib/page/first-look';
+import { readsFrame } from '@/lib/page/first-look';
 import { BLOCK_TAGS, isSkippedTag } from '@/lib/page/blocks';
 import { withoutHash } from '@/lib/annotation/page-url';
 import { recordScan, scanStats, type ScanTiming } from '@/lib/page/scan-stats';
@@ -108,17 +108,16 @@ export function rescanRoot(node: Node): Element | ShadowRoot | 'page' | null {
 }
 
 /**
- * The visible text under `root` (the page's body, or a changed block), same-origin frames included
- * only where a reader could read them. Opening a frame's document from this extension costs 0.5–1 ms
- * each (the browser sets up the extension's world in that frame), and ad-heavy pages carry twenty
- * hidden or pixel-sized srcdoc frames: reading them all made the first scan of such pages 3–6×
- * slower (bench/page.ts on cnet, cnn).
+ * The visible text under `root` (the page's body, or a changed block), with the frames Stationwatch
+ * reads (readsFrame: a same-origin `src`, big and visible enough). Opening a frame's document from
+ * this extension costs 0.5–1 ms each (the browser sets up the extension's world in that frame), and
+ * news pages carry many script-filled ad frames.
  */
 export function collectPageText(root: Element | ShadowRoot): TextIndex {
   let index = collectText(root, WITHOUT_FRAMES);
   const frames = root.nodeType === ELEMENT_NODE && /^i?frame$/.test((root as Element).localName) ? [root as Element] : [...root.querySelectorAll('iframe, frame')];
   for (const frame of frames) {
-    if (!readableFrame(frame)) continue;
+    if (!readsFrame(frame)) continue;
     const sub = collectText(frame, WITH_FRAMES);
     if (sub.nodes.length === 0) continue;
     const spliced = frame === root ? { index: sub } : spliceIndex(index, frame, sub);
@@ -892,7 +891,7 @@ export class PageSession {
       this.observed.add(frame);
       // A frame that loads (or navigates) after the scan brings a new document; the old one's nodes
       // still look connected, so only a whole-page scan drops them.
-      frame.addEventListener('load', () => readableFrame(frame) && this.schedule(true), { signal: this.signal });
+      frame.addEventListener('load', () => readsFrame(frame) && this.schedule(true), { signal: this.signal });
     }
   }
 

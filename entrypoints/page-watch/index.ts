@@ -22,7 +22,7 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { PAGE_WATCH_GLOBAL, type FirstLookResult, type PageWatchApi } from '@/lib/protocol';
 import { sendToBackground } from '@/lib/messaging';
-import { firstLookFrame, firstLookText } from '@/lib/page/first-look';
+import { firstLookText, readsFrame } from '@/lib/page/first-look';
 import { recordScan } from '@/lib/page/scan-stats';
 import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MUTATION_BATCH_MS } from '@/lib/limits';
 import { withoutHash } from '@/lib/annotation/page-url';
@@ -120,7 +120,7 @@ export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResul
     // A frame's document arrives after its element: read the page again once a frame has loaded.
     const onLoad = (e: Event) => {
       const target = e.target as Element | null;
-      if ((target?.localName === 'iframe' || target?.localName === 'frame') && firstLookFrame(target)) {
+      if ((target?.localName === 'iframe' || target?.localName === 'frame') && readsFrame(target)) {
         wholePage = true;
         schedule();
       }

@@ -41,6 +41,7 @@ beforeAll(async () => {
     page(`<h1>Live</h1><p id="live">The report came from Safeguard </p>
       <script>setTimeout(() => document.getElementById('live').append('Defenders, the rights group.'), 1500);</script>`),
   );
+  server.override('/srcdoc-frame.html', page(`<h1>Explainer</h1><p>${MENTION}</p><iframe width="600" height="300" srcdoc="<p>Dutch authorities said they were investigating two overseas police stations in Amsterdam and Rotterdam.</p>"></iframe>`));
   server.override('/story-retry.html', page(`<h1>Explainer</h1><p>${MENTION}</p>`));
   server.override('/story-given-up.html', page(`<h1>Explainer</h1><p>${MENTION}</p>`));
   server.override('/term-off-topic.html', page('<h1>Live</h1><p>The report came from Safeguard Defenders, the rights group.</p>'));
@@ -253,6 +254,20 @@ describe('first look', () => {
     } finally {
       await failDecisions(0);
     }
+  });
+
+  it('does not read a frame without a same-origin src (srcdoc, script-filled), even once the scanner is in the page', async () => {
+    const { tab, world } = await open('/srcdoc-frame.html');
+    expect(await scannerLoaded(world)).toBe(true);
+    await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
+    const mentions = await ext.worker.evaluate(async (id: number) => ((await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`] as { mentions: { text: string }[] }).mentions.map((m) => m.text), await tabIdOf(ext, tab));
+    expect(mentions).toContain('Safeguard Defenders');
+    expect(mentions.join(' ')).not.toContain('Rotterdam');
+    const frame = tab.frames().find((f) => f !== tab.mainFrame())!;
+    expect(await frame.evaluate(() => document.body.textContent)).toContain('Rotterdam');
+    expect(await frame.evaluate(() => CSS.highlights.size)).toBe(0);
+    await world.detach();
+    await tab.close();
   });
 
   it('reads a same-origin frame added after load once it has loaded', async () => {
