@@ -190,6 +190,14 @@ describe('collectText: shadow roots and frames', () => {
     expect(collectText(document.body).text).toBe('shown');
   });
 
+  it('skips excluded elements wherever the walk meets them: slotted light children, deep in a shadow root, the root itself', () => {
+    page('<x-card id="h"><span aria-hidden="true">SECRET slotted</span><span>slotted</span></x-card><div id="gone" hidden><p>SECRET root</p></div>');
+    document.getElementById('h')!.attachShadow({ mode: 'open' }).innerHTML = '<div><slot></slot><p><b data-stationwatch-ui>SECRET ui</b>deep</p></div>';
+    const index = collectText(document.body);
+    expect(index.text).toBe('slotted\ndeep');
+    expect(collectText(document.getElementById('gone')!).text).toBe('');
+  });
+
   it('walks a same-origin iframe document only when includeFrames is set', () => {
     page('<p>top</p><iframe id="f" srcdoc="<p>inside <b>frame</b></p>"></iframe><p>bottom</p>');
     const frame = document.getElementById('f') as HTMLIFrameElement;
