@@ -82,7 +82,7 @@ export default defineUnlistedScript((): void => {
         // that publishes the detector starts a new look.
       }
     }
-    recordScan({ kind: 'first-look', at, totalMs: collectMs, collectMs, detectMs: 0, paintMs: 0, walkedNodes: 0, pageChars: text.length, mentions: 0, candidate });
+    recordScan({ kind: 'first-look', at, totalMs: collectMs, collectMs, paintMs: 0, walkedNodes: 0, pageChars: text.length, mentions: 0, candidate });
     return candidate;
   };
 
@@ -175,6 +175,9 @@ export default defineUnlistedScript((): void => {
   /** What this frame reports before (or without) the scanner. */
   const none = () => nothingFound(location.href, document.title, settings?.discreet ?? false);
 
+  /** This frame's findings for a tab command: null while paused or off here, or while the scanner waits for its first decision. */
+  const findingsNow = () => (runs() ? (scanner ? scanner.findings() : none()) : null);
+
   /** Extension APIs from here on: answer tab commands, follow settings and dataset changes. */
   const listen = () => {
     browser.runtime.onMessage.addListener((raw: unknown, sender: { id?: string }, sendResponse: (reply: Reply<unknown>) => void) => {
@@ -185,7 +188,7 @@ export default defineUnlistedScript((): void => {
       void (async (): Promise<Reply<unknown>> => {
         switch (command.name) {
           case 'get-findings':
-            return { ok: true, data: runs() ? (scanner ? scanner.findings() : none()) : null };
+            return { ok: true, data: findingsNow() };
           case 'jump':
             return { ok: true, data: (await scanner?.jump((command.body as { index: number }).index)) ?? false };
           case 'next-mention':
@@ -202,7 +205,7 @@ export default defineUnlistedScript((): void => {
             return { ok: true, data: null };
           case 'settings-changed':
             await start();
-            return { ok: true, data: runs() ? (scanner ? scanner.findings() : none()) : null };
+            return { ok: true, data: findingsNow() };
           case 'annotate-selection':
             (await ui())?.annotateSelection(true);
             return { ok: true, data: null };

@@ -507,7 +507,7 @@ export class PageSession {
     this.paint();
     const done = performance.now();
     // The wait for the background is not page work: the timing counts the walk, the mapping and the paint.
-    this.record({ ...timing, totalMs: timing.collectMs + (done - answered), detectMs: 0, paintMs: done - answered, pageChars: index.text.length, mentions: this.mentions.length });
+    this.record({ ...timing, totalMs: timing.collectMs + (done - answered), paintMs: done - answered, pageChars: index.text.length, mentions: this.mentions.length });
     if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = done;
     void this.report();
     if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
@@ -989,7 +989,7 @@ export class PageSession {
       this.decideInBackground(timing);
       return true;
     }
-    this.record({ ...timing, kind: 'skipped', totalMs: performance.now() - t0, detectMs: 0, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });
+    this.record({ ...timing, kind: 'skipped', totalMs: performance.now() - t0, paintMs: 0, pageChars: index.text.length, mentions: this.mentions.length });
     if (added.length > 0) void this.decideIfTermIn(added.join('\n'), timing);
     return true;
   }

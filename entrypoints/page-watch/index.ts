@@ -165,7 +165,7 @@ export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResul
     const overLimit = text.length > FIRST_LOOK_MAX_CHARS;
     const collectMs = performance.now() - at;
     // `candidate` is what the background answers; it wakes this script when it is true.
-    recordScan({ kind: 'first-look', at, totalMs: collectMs, collectMs, detectMs: 0, paintMs: 0, walkedNodes: 0, pageChars: text.length, mentions: 0, candidate: false });
+    recordScan({ kind: 'first-look', at, totalMs: collectMs, collectMs, paintMs: 0, walkedNodes: 0, pageChars: text.length, mentions: 0, candidate: false });
     watch(g, shadowRoots);
     // Bounded as the background's check wants them: a page's long title must not make it skip the page.
     return { text: overLimit ? '' : text, overLimit, url: document.URL.slice(0, 8192), title: document.title.slice(0, 500) };

@@ -56,7 +56,7 @@ export const CITY_CLUSTER_MIN = 3;
 /** "Close by" for a cue: characters between cue and generic phrase. */
 export const CUE_NEAR_CHARS = 60;
 /** Below the threshold but with this much evidence, sentences around it are checked for claims. */
-export const CLAIM_PROBE_SCORE = 1.5;
+const CLAIM_PROBE_SCORE = 1.5;
 /** Text on each side of the evidence that a claim probe reads (characters), and how many probes a page gets. */
 export const CLAIM_PROBE_CHARS = 1_500;
 export const MAX_CLAIM_PROBES = 20;

@@ -17,7 +17,6 @@ export interface ScanTiming {
   at: number;
   totalMs: number;
   collectMs: number;
-  detectMs: number;
   paintMs: number;
   /** Text nodes walked (all of them for a full scan, only the changed blocks' for a partial one; 0 for a first look). */
   walkedNodes: number;
