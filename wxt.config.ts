@@ -36,10 +36,8 @@ export default defineConfig({
           },
         },
       ];
-      // The always-on script binds the API object only when it first uses it (lib/page/lazy-browser.ts).
-      const plain = entrypoints.some((e) => e.name === 'page-watch')
-        ? fileURLToPath(new URL('./lib/page/lazy-browser.ts', import.meta.url))
-        : fileURLToPath(new URL('./node_modules/wxt/dist/browser.mjs', import.meta.url));
+      // The page scripts bind the API object only when they first use it (lib/page/lazy-browser.ts).
+      const plain = fileURLToPath(new URL('./lib/page/lazy-browser.ts', import.meta.url));
       const alias = config.resolve?.alias;
       if (Array.isArray(alias)) {
         for (const entry of alias) if (entry.find === 'wxt/browser') entry.replacement = plain;

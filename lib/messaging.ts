@@ -1,6 +1,6 @@
 /** Sending side of `lib/protocol.ts`, for every context. */
 import { browser } from 'wxt/browser';
-import type { BackgroundRequest, BackgroundRequestName, BackgroundResponses, Reply, TabCommandName } from './protocol';
+import { NOT_LISTENING, TAB_COMMAND_GLOBAL, type BackgroundRequest, type BackgroundRequestName, type BackgroundResponses, type Reply, type TabCommandName, type TabEnvelope } from './protocol';
 
 /** Sends a request to the background and unwraps its reply; a refusal becomes a thrown Error. */
 export async function sendToBackground<N extends BackgroundRequestName>(name: N, body: BackgroundRequest<N>): Promise<BackgroundResponses[N]> {
@@ -10,10 +10,42 @@ export async function sendToBackground<N extends BackgroundRequestName>(name: N,
   return reply.data;
 }
 
-/** Sends a command to a tab's content script (top frame unless a frame id is given). */
+/**
+ * Sends a command to the page script of a tab's frame (top frame unless a frame id is given): it is
+ * called in the extension's isolated world of that frame through `executeScript`, not posted as a
+ * runtime message, so the page script answers commands without binding `chrome.runtime` (a cost a
+ * page pays on first use; bench/page-results.md). A frame whose script is not awake answers with
+ * {@link NOT_LISTENING}, in the words Chromium uses for a tab without a message listener.
+ */
 export async function sendToTab<T = unknown>(tabId: number, name: TabCommandName, body: object = {}, frameId = 0): Promise<T | undefined> {
-  const reply = (await browser.tabs.sendMessage(tabId, { to: 'tab', name, body }, { frameId })) as Reply<T> | undefined;
+  const reply = (await runInFrames(tabId, [frameId], { to: 'tab', name, body }))[0] as Reply<T> | undefined;
   if (!reply) return undefined;
   if (!reply.ok) throw new Error(reply.error);
   return reply.data;
+}
+
+/** Sends a command to every frame of a tab whose page script is awake (settings and dataset changes). */
+export async function sendToAwakeFrames(tabId: number, name: TabCommandName, body: object = {}): Promise<number> {
+  const replies = await runInFrames(tabId, 'all', { to: 'tab', name, body });
+  return replies.filter((r) => (r as Reply<unknown> | undefined)?.ok === true).length;
+}
+
+async function runInFrames(tabId: number, frames: number[] | 'all', envelope: TabEnvelope): Promise<unknown[]> {
+  if (browser.scripting) {
+    const target = frames === 'all' ? { tabId, allFrames: true } : { tabId, frameIds: frames };
+    // Serialised and run in the page's isolated world: it can use nothing from this module.
+    const results = await browser.scripting.executeScript({
+      target,
+      func: (global: string, command: unknown, notListening: string) => {
+        const receive = Object.hasOwn(globalThis, global) ? (globalThis as unknown as Record<string, unknown>)[global] : undefined;
+        return typeof receive === 'function' ? (receive as (c: unknown) => unknown)(command) : { ok: false, error: notListening };
+      },
+      args: [TAB_COMMAND_GLOBAL, envelope, NOT_LISTENING],
+    });
+    return results.map((r) => r.result);
+  }
+  // Firefox MV2: tabs.executeScript takes code; it is JSON in a fixed frame, nothing from the page.
+  const code = `(() => { const g = ${JSON.stringify(TAB_COMMAND_GLOBAL)}; const receive = Object.hasOwn(globalThis, g) ? globalThis[g] : undefined; return typeof receive === 'function' ? receive(${JSON.stringify(envelope)}) : { ok: false, error: ${JSON.stringify(NOT_LISTENING)} }; })()`;
+  const details = frames === 'all' ? { code, allFrames: true } : { code, frameId: frames[0] };
+  return (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown[]> }).executeScript(tabId, details);
 }

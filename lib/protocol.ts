@@ -4,7 +4,8 @@
  * Requests go to the background with `sendToBackground`; the background checks each one against
  * its schema and against who sent it (`MESSAGE_ACCESS`), so a content script running on a hostile
  * page can only ask for what a page view needs, never stored annotations of other pages, exports or
- * settings changes. Commands to a tab's content script go with `sendToTab` and are validated there.
+ * settings changes. Commands to a tab's page script go with `sendToTab` (lib/messaging.ts) and are
+ * validated there.
  */
 import * as v from 'valibot';
 import { FIRST_LOOK_MAX_CHARS, MAX_CARD_RECORD_IDS, MAX_MESSAGE_STRING_CHARS, MAX_REPORTED_MENTIONS, MAX_MENTION_TEXT_CHARS } from './limits';
@@ -92,6 +93,8 @@ export interface PageWatchApi {
  */
 export interface WakeRequest {
   candidate: boolean;
+  /** With `candidate`: the background will take the scanner's first decision itself (`ScannerApi.question`). */
+  pull?: boolean;
   settings?: unknown;
   annotated?: boolean;
 }
@@ -239,6 +242,13 @@ export interface BackgroundEnvelope {
   body: unknown;
 }
 
+/** What a page script takes with `settings-changed`. */
+export interface SettingsChange {
+  settings?: unknown;
+  annotated?: boolean;
+  datasetChanged?: boolean;
+}
+
 /** A command body that must be a plain object (and carries nothing). */
 const emptyBody = (body: unknown): {} | null => (body && typeof body === 'object' && !Array.isArray(body) ? {} : null);
 
@@ -257,8 +267,17 @@ export const TabCommands = {
   'previous-mention': emptyBody,
   'open-card': emptyBody,
   'toggle-highlights': emptyBody,
-  /** Settings changed: re-read them and rescan or clean up. */
-  'settings-changed': emptyBody,
+  /**
+   * Settings or the dataset changed: adopt the settings given (checked there with readSettings; read
+   * from storage when absent) and rescan or clean up; `datasetChanged`: scan again.
+   */
+  'settings-changed': (body: unknown): SettingsChange | null => {
+    if (!emptyBody(body)) return null;
+    const { settings, annotated, datasetChanged } = body as { settings?: unknown; annotated?: unknown; datasetChanged?: unknown };
+    if (annotated !== undefined && typeof annotated !== 'boolean') return null;
+    if (datasetChanged !== undefined && typeof datasetChanged !== 'boolean') return null;
+    return { settings, annotated, datasetChanged };
+  },
   /** Return this frame's findings (the side panel asks when it opens). */
   'get-findings': emptyBody,
   /** Open the annotation editor on the current selection (context menu, keyboard command). */
@@ -274,6 +293,15 @@ export const TabCommands = {
   },
 } as const;
 export type TabCommandName = keyof typeof TabCommands;
+
+/**
+ * The isolated-world function through which a page script takes tab commands (`sendToTab` calls it
+ * with `executeScript`): `(envelope) => Promise<Reply>`. Set by the awake part only.
+ */
+export const TAB_COMMAND_GLOBAL = '__stationwatchCommand';
+
+/** The answer of a frame whose page script does not take commands (quiet, or absent). */
+export const NOT_LISTENING = 'Receiving end does not exist';
 
 export interface TabEnvelope {
   to: 'tab';

@@ -8,7 +8,7 @@ export async function loadSettings(): Promise<Settings> {
   return readSettings((await browser.storage.local.get(SETTINGS_STORAGE_KEY))[SETTINGS_STORAGE_KEY]);
 }
 
-/** Validates and saves; content scripts pick the change up through `storage.onChanged`. */
+/** Validates and saves; the background tells the page scripts (entrypoints/background/page-looks.ts `lookAtAll`). */
 export async function saveSettings(next: Settings): Promise<Settings> {
   const valid = parseSettings(next);
   await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: valid });

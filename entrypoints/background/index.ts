@@ -80,7 +80,7 @@ export default defineBackground(() => {
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.status === 'loading' && change.url) void setFindings(tabId, null);
   });
-  const pageLooks = createPageLooks({ anyTermIn: (text) => datasets.anyTermIn(text), setFindings, storedFindings });
+  const pageLooks = createPageLooks({ anyTermIn: (text) => datasets.anyTermIn(text), detectPage: (text) => datasets.detectPage(text), setFindings, storedFindings });
   browser.tabs.onRemoved.addListener((tabId) => {
     findingsByTab.delete(tabId);
     void sessionStore?.remove(FINDINGS_KEY_PREFIX + tabId).catch(() => undefined);

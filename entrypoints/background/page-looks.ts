@@ -9,12 +9,14 @@
  * Paused, or on a disabled site, the script is not run at all: nothing of Stationwatch is in the page.
  */
 import { browser } from 'wxt/browser';
-import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, validatePageFindings, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
+import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, validatePageFindings, type PageDecision, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
+import { SCANNER_GLOBAL } from '@/entrypoints/page-awake/scanner-api';
 import { readingOff, type Settings } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
-import { sendToTab } from '@/lib/messaging';
+import { sendToAwakeFrames, sendToTab } from '@/lib/messaging';
 import { withoutHash } from '@/lib/annotation/page-url';
+import { FIRST_LOOK_MAX_CHARS } from '@/lib/limits';
 
 /** Pages the always-on script runs on (where the host permissions reach). */
 export const READABLE_PAGE = /^(https?|file):\/\//i;
@@ -27,6 +29,8 @@ export type PageFile = typeof PAGE_WATCH_FILE | typeof PAGE_SCANNER_FILE | typeo
 
 export interface PageLookDeps {
   anyTermIn(text: string): Promise<boolean>;
+  /** The whole-page decision over a page's text (what `detect-page` answers). */
+  detectPage(text: string): Promise<PageDecision>;
   setFindings(tabId: number, findings: PageFindings | null): Promise<void>;
   /** What the badge shows for a tab now (not asking the page). */
   storedFindings(tabId: number): Promise<PageFindings | null>;
@@ -59,6 +63,28 @@ async function wakeInPage(tabId: number, frameId: number, request: WakeRequest):
   // Firefox MV2 takes code instead of a function.
   const code = `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${JSON.stringify(request)}).then(() => true) : false; })()`;
   return (await legacyExecuteScript(tabId, { frameId, code }))[0];
+}
+
+/**
+ * Calls the page scanner's `question` or `answer` (ScannerApi) in a tab's frame; resolves to its
+ * result, or null where the frame has no scanner.
+ */
+async function callScanner(tabId: number, frameId: number, method: 'question' | 'answer', arg: PageDecision | null): Promise<unknown> {
+  if (browser.scripting) {
+    const [first] = await browser.scripting.executeScript({
+      target: { tabId, frameIds: [frameId] },
+      // Serialised and run in the page's isolated world: it can use nothing from this module.
+      func: (name: string, call: 'question' | 'answer', decision: PageDecision | null) => {
+        const scanner = Object.hasOwn(globalThis, name) ? (globalThis as unknown as Record<string, { question(): Promise<unknown>; answer(d: unknown): Promise<unknown> }>)[name] : undefined;
+        if (!scanner) return null;
+        return call === 'question' ? scanner.question() : scanner.answer(decision);
+      },
+      args: [SCANNER_GLOBAL, method, arg],
+    });
+    return first?.result ?? null;
+  }
+  const code = `(() => { const s = Object.hasOwn(globalThis, ${JSON.stringify(SCANNER_GLOBAL)}) ? globalThis[${JSON.stringify(SCANNER_GLOBAL)}] : undefined; return s ? s[${JSON.stringify(method)}](${JSON.stringify(arg)}) : null; })()`;
+  return (await legacyExecuteScript(tabId, { frameId, code }))[0] ?? null;
 }
 
 /** What a woken page script needs to start without reading storage itself: the settings and whether its page has annotations. */
@@ -117,14 +143,35 @@ export function createPageLooks(deps: PageLookDeps) {
       // page reads no storage and sends no message before its scan.
       await runFile(tabId, 0, PAGE_AWAKE_FILE);
       if (candidate) await runFile(tabId, 0, PAGE_SCANNER_FILE);
-      await wakeInPage(tabId, 0, request);
+      await wakeInPage(tabId, 0, { ...request, pull: candidate });
+      if (candidate) await decideFirst(tabId);
       // Settings that changed after they were read here reached the page before it listened for
       // changes: tell it (a pause must not be missed).
-      if (settingsRevision !== revision) await sendToTab(tabId, 'settings-changed').catch(() => undefined);
+      if (settingsRevision !== revision) await tellSettings(tabId, look.url, 0);
     } catch {
       // The page went away meanwhile.
     }
     return true;
+  }
+
+  /**
+   * Takes the first decision of a page woken with a term in it: the scanner's text, once collected,
+   * is decided here and the decision handed back; the findings painted from it go on the badge. The
+   * page sends no message for it (entrypoints/page-scanner/pulled-decision.ts). A decision that
+   * cannot be taken here (no dataset yet) is answered with null: the page asks again when idle.
+   */
+  async function decideFirst(tabId: number): Promise<void> {
+    const text = await callScanner(tabId, 0, 'question', null);
+    // As `detect-page` takes it: a string within the length the background decides.
+    if (typeof text !== 'string' || text.length > FIRST_LOOK_MAX_CHARS) return;
+    let decision: PageDecision | null = null;
+    try {
+      decision = await deps.detectPage(text);
+    } catch {
+      // Answered with null below.
+    }
+    const findings = validatePageFindings(await callScanner(tabId, 0, 'answer', decision));
+    if (findings) await deps.setFindings(tabId, findings);
   }
 
   /**
@@ -138,7 +185,7 @@ export function createPageLooks(deps: PageLookDeps) {
     if (readingOff(settings, url)) return false;
     await runFile(tabId, frameId, PAGE_AWAKE_FILE);
     await wakeInPage(tabId, frameId, await wakeRequestFor(url, settings, false));
-    if (settingsRevision !== revision) await sendToTab(tabId, 'settings-changed', {}, frameId).catch(() => undefined);
+    if (settingsRevision !== revision) await tellSettings(tabId, url, frameId);
     return true;
   }
 
@@ -163,10 +210,27 @@ export function createPageLooks(deps: PageLookDeps) {
     return findings;
   }
 
-  /** Looks at every open tab again (settings or dataset changed); tabs whose script is awake follow the change themselves. */
-  async function lookAtAll(): Promise<void> {
+  /**
+   * Settings or the dataset changed: the awake page scripts of every open tab are told (with the
+   * settings, so that they read no storage), then every tab is looked at again (a quiet script looks
+   * anew; an awake one has followed the change itself).
+   */
+  async function lookAtAll({ datasetChanged = false } = {}): Promise<void> {
     const tabs = await browser.tabs.query({ status: 'complete' });
-    await Promise.all(tabs.map((tab) => (tab.id === undefined ? undefined : lookAt(tab.id).catch(() => undefined))));
+    await Promise.all(
+      tabs.map(async (tab) => {
+        if (tab.id === undefined) return;
+        if (tab.url && READABLE_PAGE.test(tab.url)) await tellSettings(tab.id, tab.url, 'all', datasetChanged);
+        await lookAt(tab.id).catch(() => undefined);
+      }),
+    );
+  }
+
+  /** Tells a tab's awake page scripts (one frame, or all) the current settings; `datasetChanged`: scan again. */
+  async function tellSettings(tabId: number, url: string, frames: number | 'all', datasetChanged = false): Promise<void> {
+    const { settings, annotated } = await wakeRequestFor(url, await loadSettings(), false);
+    const body = { settings, annotated, datasetChanged };
+    await (frames === 'all' ? sendToAwakeFrames(tabId, 'settings-changed', body) : sendToTab(tabId, 'settings-changed', body, frames)).catch(() => undefined);
   }
 
   /** Sends a tab command; a page whose script is still quiet (or absent) is woken first. */
@@ -207,7 +271,7 @@ export function createPageLooks(deps: PageLookDeps) {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
     if (SETTINGS_STORAGE_KEY in changes) settingsRevision++;
-    if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void lookAtAll();
+    if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void lookAtAll({ datasetChanged: DETECTOR_STORAGE_KEY in changes });
   });
 
   return { lookAt, lookAtAll, commandTab, refillFindings, wakeWatcher };

@@ -2,16 +2,21 @@
  * The awake part of the page script (entrypoints/page-watch): injected by the background only when it
  * wakes a page (a term was found, the page has annotations or the reader uses the annotate button,
  * a tab command must reach it) or when the quiet watcher saw changed text. It uses the extension
- * APIs the quiet part never touches: it reads the settings (or takes them from the background's
- * wake), answers tab commands, follows settings and dataset changes, loads the page scanner where a
- * term was found (which then owns highlights, cards and rescans) and the card UI on pages that have
- * something to show, or on the reader's request.
+ * APIs the quiet part never touches: it takes the settings from the background's wake, answers tab
+ * commands (settings and dataset changes among them), loads the page scanner where a term was found
+ * (which then owns highlights, cards and rescans) and the card UI on pages that have something to
+ * show, or on the reader's request.
+ *
+ * Commands and settings come in through a function the background calls with `executeScript`
+ * (`TAB_COMMAND_GLOBAL`), not as runtime messages and storage events: listening for those binds
+ * `chrome.runtime` and `chrome.storage` in the page, about a millisecond of every woken page's work
+ * (bench/page-results.md). The API is bound only when the page itself asks the background something.
  */
-import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { nothingFound, validateTabCommand, type Reply, type WakeRequest } from '@/lib/protocol';
+import { nothingFound, TAB_COMMAND_GLOBAL, validateTabCommand, type Reply, type SettingsChange, type WakeRequest } from '@/lib/protocol';
 import { isSiteDisabled, readSettings } from '@/lib/settings';
-import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
+import { ANNOTATED_PAGES_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
+import { apiBound, browser } from '@/lib/page/lazy-browser';
 import { sendToBackground } from '@/lib/messaging';
 import { changedText } from '@/lib/page/first-look';
 import { recordScan, scanStats } from '@/lib/page/scan-stats';
@@ -46,7 +51,9 @@ export default defineUnlistedScript((): void => {
     scanner?.stop(false);
   };
   const alive = () => {
-    if (!browser.runtime?.id) invalidated();
+    // Asked only once bound: binding the API to ask would cost what the page saves by not binding it.
+    // An orphaned script that never bound it is caught when it first sends (page-watch's watcher).
+    if (apiBound() && !browser.runtime?.id) invalidated();
     return !controller.signal.aborted;
   };
   const isTop = window.top === window;
@@ -58,7 +65,7 @@ export default defineUnlistedScript((): void => {
   const current = (g: number) => g === core.generation && runs() && alive();
 
   /** Hands the page to the scanner (injected once) and stops watching. */
-  const scan = async (g: number) => {
+  const scan = async (g: number, pulled = false) => {
     core.stopWatching();
     try {
       scanner ??= await loadScanner(() => sendToBackground('inject-scanner', {}));
@@ -67,7 +74,7 @@ export default defineUnlistedScript((): void => {
       if (current(g)) core.watch(g, []);
       return;
     }
-    if (scanner && current(g)) scanner.run(settings!);
+    if (scanner && current(g)) scanner.run(settings!, false, pulled);
   };
 
   /** Asks the background whether `text` holds a term; true loads the scanner. */
@@ -122,7 +129,7 @@ export default defineUnlistedScript((): void => {
    * here, stops everything. `candidate`: the background already found a term (scan without looking
    * again); `lookAgain`: look at the whole page first (settings or dataset changed).
    */
-  const start = async ({ candidate = false, lookAgain = true, given }: { candidate?: boolean; lookAgain?: boolean; given?: WakeRequest } = {}) => {
+  const start = async ({ candidate = false, lookAgain = true, given }: { candidate?: boolean; lookAgain?: boolean; given?: WakeRequest | SettingsChange } = {}) => {
     if (!alive()) return;
     // Waking for the watcher keeps its generation: the watch goes on.
     const g = candidate || lookAgain ? ++core.generation : core.generation;
@@ -154,7 +161,8 @@ export default defineUnlistedScript((): void => {
     } else if (candidate) {
       const last = scanStats.scans.findLast((s) => s.kind === 'first-look');
       if (last) last.candidate = true;
-      await scan(g);
+      // Woken by the background's first look: the background takes the first decision itself.
+      await scan(g, given !== undefined && 'candidate' in given && given.pull === true);
     } else if (lookAgain) await lookAtPage(g);
     else if (!core.watching()) core.watch(g, []);
     if (g !== core.generation) return;
@@ -178,14 +186,13 @@ export default defineUnlistedScript((): void => {
   /** This frame's findings for a tab command: null while paused or off here, or while the scanner waits for its first decision. */
   const findingsNow = () => (runs() ? (scanner ? scanner.findings() : none()) : null);
 
-  /** Extension APIs from here on: answer tab commands, follow settings and dataset changes. */
-  const listen = () => {
-    browser.runtime.onMessage.addListener((raw: unknown, sender: { id?: string }, sendResponse: (reply: Reply<unknown>) => void) => {
-      if (sender.id !== browser.runtime.id) return undefined;
+  /** Answers tab commands (lib/messaging.ts `sendToTab`), settings and dataset changes among them. */
+  const takeCommands = () => {
+    const receive = async (raw: unknown): Promise<Reply<unknown>> => {
       const command = validateTabCommand(raw);
-      if (!command.ok) return undefined;
-      // Chromium does not take a returned promise as the reply: answer through sendResponse.
-      void (async (): Promise<Reply<unknown>> => {
+      if (!command.ok) return { ok: false, error: command.error };
+      if (!alive()) return { ok: false, error: 'Stationwatch was updated or removed: reload the page' };
+      try {
         switch (command.name) {
           case 'get-findings':
             return { ok: true, data: findingsNow() };
@@ -203,9 +210,12 @@ export default defineUnlistedScript((): void => {
           case 'toggle-highlights':
             scanner?.toggleHighlights();
             return { ok: true, data: null };
-          case 'settings-changed':
-            await start();
+          case 'settings-changed': {
+            const change = command.body as SettingsChange;
+            if (change.datasetChanged) datasetChanged = true;
+            await start({ given: change });
             return { ok: true, data: findingsNow() };
+          }
           case 'annotate-selection':
             (await ui())?.annotateSelection(true);
             return { ok: true, data: null };
@@ -219,15 +229,12 @@ export default defineUnlistedScript((): void => {
           case 'jump-annotation':
             return { ok: true, data: (await ui())?.jumpToAnnotation((command.body as { id: string }).id) ?? false };
         }
-      })().then(sendResponse, (error: unknown) => sendResponse({ ok: false, error: error instanceof Error ? error.message : String(error) }));
-      return true;
-    });
-
-    browser.storage.onChanged.addListener((changes, area) => {
-      if (area !== 'local' || controller.signal.aborted) return;
-      if (DETECTOR_STORAGE_KEY in changes) datasetChanged = true;
-      if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void start();
-    });
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    };
+    (globalThis as Record<string, unknown>)[TAB_COMMAND_GLOBAL] = receive;
+    controller.signal.addEventListener('abort', () => delete (globalThis as Record<string, unknown>)[TAB_COMMAND_GLOBAL], { once: true });
   };
 
   /** Wakes once (listeners, settings, annotations) without looking at the whole page again. */
@@ -237,7 +244,7 @@ export default defineUnlistedScript((): void => {
     awake = Promise.resolve()
       .then(() => {
         if (!alive()) return;
-        listen();
+        takeCommands();
         return start({ candidate, lookAgain: false, given: request });
       })
       // A start that failed (say, the card UI could not load) leaves the script awake and listening.

@@ -6,21 +6,26 @@
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { SCANNER_GLOBAL, type ScannerApi } from '@/entrypoints/page-awake/scanner-api';
 import { PageSession } from './page-session';
+import { PulledDecision } from './pulled-decision';
 
 export default defineUnlistedScript(() => {
   const g = globalThis as Record<string, unknown>;
   if (g[SCANNER_GLOBAL]) return;
   let session: PageSession | null = null;
   let life: AbortController | null = null;
+  /** The running session's first decision, while the background may still take it. */
+  let pulled: PulledDecision | null = null;
   const stop = (clearReport: boolean) => {
     session?.destroy(clearReport);
     life?.abort();
+    pulled?.close();
     session = null;
     life = null;
+    pulled = null;
   };
 
   const api: ScannerApi = {
-    run(settings, rescan = false) {
+    run(settings, rescan = false, pull = false) {
       // Still running: keep the session (and its highlights while a new dataset is read) and adopt the settings.
       if (session?.adopt(settings)) {
         if (rescan) session.scan();
@@ -28,9 +33,12 @@ export default defineUnlistedScript(() => {
       }
       stop(false);
       life = new AbortController();
-      session = new PageSession(document, settings, life.signal);
+      pulled = pull ? new PulledDecision() : null;
+      session = new PageSession(document, settings, life.signal, pulled);
       session.start();
     },
+    question: () => pulled?.question() ?? Promise.resolve(null),
+    answer: (decision) => pulled?.answer(decision) ?? Promise.resolve(null),
     stop,
     findings: () => (session?.decided() ? session.findings() : null),
     jump: async (index) => (await session?.jump(index)) ?? false,

@@ -26,6 +26,7 @@ import { Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/pag
 import type { Detection } from '@/lib/match/detector';
 import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
 import { sendToBackground } from '@/lib/messaging';
+import type { PulledDecision } from './pulled-decision';
 import type { MentionSummary, PageDecision, PageFindings } from '@/lib/protocol';
 import type { Settings } from '@/lib/settings';
 import type { UiApi } from '../page-awake/ui-api';
@@ -415,6 +416,8 @@ export class PageSession {
     private readonly doc: Document,
     private settings: Settings,
     signal: AbortSignal,
+    /** The background takes the first decision itself (see PulledDecision); null: asked by message. */
+    private pulled: PulledDecision | null = null,
   ) {
     this.highlightsOn = settings.highlights;
     this.observer = new MutationObserver((records) => this.onMutations(records));
@@ -470,15 +473,21 @@ export class PageSession {
     if (!index || this.signal.aborted) return;
     this.deciding = true;
     this.decisionWanted = null;
+    // The first decision may be the background's to take (PulledDecision); any later one is asked for.
+    const pulled = this.pulled;
+    this.pulled = null;
     let decision: PageDecision | null = null;
     try {
-      decision = await sendToBackground('detect-page', { text: upToBackgroundLimit(index.text) });
+      const text = upToBackgroundLimit(index.text);
+      decision = pulled ? await pulled.decide(text) : await sendToBackground('detect-page', { text });
     } catch {
       // Not answered: see below.
     } finally {
       this.deciding = false;
     }
-    if (this.signal.aborted) return;
+    // Painted from this answer or not, the background's pull ends here (the page reports by message after).
+    const painted = (findings: PageFindings | null) => pulled?.settle(findings);
+    if (this.signal.aborted) return painted(null);
     const next = this.decisionWanted ?? timing;
     this.decisionWanted = null;
     if (!decision) {
@@ -487,7 +496,7 @@ export class PageSession {
       // rescanPartly), or when the dataset is installed (a rescan).
       this.unanswered++;
       if (this.unanswered === 1) this.later(() => this.decideInBackground(next));
-      return;
+      return painted(null);
     }
     this.unanswered = 0;
     if (this.index !== index) {
@@ -496,7 +505,7 @@ export class PageSession {
       this.staleAnswers++;
       if (this.staleAnswers === 1) this.decideInBackground(next);
       else this.later(() => this.decideInBackground(next));
-      return;
+      return painted(null);
     }
     this.staleAnswers = 0;
     const answered = performance.now();
@@ -509,7 +518,15 @@ export class PageSession {
     // The wait for the background is not page work: the timing counts the walk, the mapping and the paint.
     this.record({ ...timing, totalMs: timing.collectMs + (done - answered), paintMs: done - answered, pageChars: index.text.length, mentions: this.mentions.length });
     if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = done;
-    void this.report();
+    // Pulled, the findings go back with the answer: the background puts them on the badge.
+    if (pulled && window.top === window) {
+      const findings = this.findings();
+      this.reportedSomething = findings.mentionCount > 0 || findings.onTopic;
+      painted(findings);
+    } else {
+      painted(null);
+      void this.report();
+    }
     if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
   }
 
@@ -1027,6 +1044,8 @@ export class PageSession {
       void this.report({ ...empty, onTopic: false, score: 0, reasons: [], mentionCount: 0, stationIds: [], claimIds: [], mentions: [] });
     }
     this.life.abort();
+    this.pulled?.close();
+    this.pulled = null;
     this.observer.disconnect();
     if (this.rescanTimer !== null) clearTimeout(this.rescanTimer);
     this.rescanTimer = null;

@@ -1,9 +1,10 @@
 /**
- * `browser` for the always-on page script (wxt.config.ts puts it in place of `wxt/browser` there):
- * the extension API object is looked up on first use, not when the script loads. Touching `chrome`
- * in a fresh isolated world binds it, which costs a page about half a millisecond; the quiet page
- * script needs it only to ask for its awake part (entrypoints/page-watch/index.ts). Only `runtime`:
- * nothing in that script reads storage.
+ * `browser` for the page scripts (wxt.config.ts puts it in place of `wxt/browser` in page-watch,
+ * page-awake and page-scanner): the extension API object is looked up on first use, not when a
+ * script loads. Touching `chrome.runtime` in a fresh isolated world binds it, which costs a page
+ * half a millisecond to a millisecond (bench/page-results.md); a page about the story is read,
+ * decided and painted without it (the background runs our functions there with `executeScript`),
+ * so it is paid only where the page later asks something of the background itself.
  */
 import type { browser as wxtBrowser } from 'wxt/browser';
 
@@ -29,4 +30,8 @@ function api(): Api {
 
 export const browser = Object.defineProperties({}, {
   'runtime': { get: () => api().runtime },
+  'storage': { get: () => api().storage },
 }) as Api;
+
+/** Whether a script here has used the extension API yet (so it is bound, and asking about it costs nothing more). */
+export const apiBound = (): boolean => resolved !== null;

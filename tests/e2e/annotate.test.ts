@@ -102,7 +102,18 @@ describe('annotating a passage', () => {
     await page.waitForTimeout(1500);
     expect(await annotationTexts(page)).toEqual([]);
     const tabId = await tabIdOf(ext, page);
-    const status = await ext.worker.evaluate((id) => chrome.tabs.sendMessage(id, { to: 'tab', name: 'annotation-status', body: {} }, { frameId: 0 }), tabId);
+    // As lib/messaging.ts's sendToTab delivers a command: the page script's command function, called in its isolated world.
+    const status = await ext.worker.evaluate(
+      async (id) =>
+        (
+          await chrome.scripting.executeScript({
+            target: { tabId: id, frameIds: [0] },
+            func: (command: unknown) => (globalThis as unknown as { __stationwatchCommand: (c: unknown) => Promise<{ data: unknown }> }).__stationwatchCommand(command),
+            args: [{ to: 'tab', name: 'annotation-status', body: {} }],
+          })
+        )[0]!.result as { data: unknown },
+      tabId,
+    );
     expect(status.data).toEqual([expect.objectContaining({ status: 'orphan' })]);
     server.override('/annotate.html', null);
   });

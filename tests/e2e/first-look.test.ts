@@ -43,6 +43,7 @@ beforeAll(async () => {
   );
   server.override('/srcdoc-frame.html', page(`<h1>Explainer</h1><p>${MENTION}</p><iframe width="600" height="300" srcdoc="<p>Dutch authorities said they were investigating two overseas police stations in Amsterdam and Rotterdam.</p>"></iframe>`));
   server.override('/story-retry.html', page(`<h1>Explainer</h1><p>${MENTION}</p>`));
+  server.override('/story-quiet.html', page(`<h1>Explainer</h1><p>${MENTION}</p>`));
   server.override('/story-given-up.html', page(`<h1>Explainer</h1><p>${MENTION}</p>`));
   server.override('/term-off-topic.html', page('<h1>Live</h1><p>The report came from Safeguard Defenders, the rights group.</p>'));
   server.override(
@@ -89,13 +90,28 @@ async function findings(tab: Page): Promise<{ mentionCount: number; onTopic: boo
   return ext.worker.evaluate(async (id: number) => (await chrome.storage.session.get(`findings:${id}`))[`findings:${id}`] ?? null, tabId);
 }
 
-/** Has the background answer the next `count` whole-page decisions with a refusal (a restarting or busy worker). */
+/**
+ * Has the background answer the next `count` whole-page decisions with a refusal (a restarting or
+ * busy worker): the first, which the background takes itself and hands to the page with
+ * `executeScript` (answered with no decision), and those the page asks for by message.
+ */
 async function failDecisions(count: number): Promise<void> {
   await ext.worker.evaluate((n: number) => {
     type Listener = (message: { name?: string }, sender: unknown, sendResponse: (reply: unknown) => void) => undefined;
+    type Details = { args?: unknown[] };
     const g = globalThis as unknown as { failDecisions: number; failListener?: Listener };
     g.failDecisions = n;
     if (g.failListener) return;
+    const scripting = chrome.scripting as unknown as { executeScript: (details: Details, ...rest: unknown[]) => unknown };
+    const run = scripting.executeScript.bind(scripting);
+    scripting.executeScript = (details, ...rest) => {
+      const args = details?.args;
+      if (args?.[0] === '__stationwatchScanner' && args[1] === 'answer' && args[2] !== null && g.failDecisions > 0) {
+        g.failDecisions--;
+        return run({ ...details, args: [args[0], 'answer', null] }, ...rest);
+      }
+      return run(details, ...rest);
+    };
     // Answers before the real handler, which replies asynchronously: the first reply is the one the page gets.
     g.failListener = (message, _sender, sendResponse) => {
       if (message?.name !== 'detect-page' || g.failDecisions <= 0) return undefined;
@@ -134,6 +150,27 @@ describe('first look', () => {
     expect(await world.evaluate<boolean>('globalThis.__stationwatchWatchCore?.wake === null')).toBe(true);
     expect(await pageHighlights(tab)).toEqual({});
     expect(await tab.evaluate(() => document.querySelectorAll('[data-stationwatch-ui], style, link').length)).toBe(0);
+    await world.detach();
+    await tab.close();
+  });
+
+  it('decides, paints and shows a page about the story without a message from the page', async () => {
+    // Every message pages send the background, by tab: a page binds no extension API for its first decision.
+    await ext.worker.evaluate(() => {
+      const g = globalThis as unknown as { pageMessages?: { tab: number; name: string }[] };
+      if (g.pageMessages) return;
+      g.pageMessages = [];
+      chrome.runtime.onMessage.addListener((message: { name?: string }, sender: chrome.runtime.MessageSender) => {
+        if (sender.tab?.id !== undefined) g.pageMessages!.push({ tab: sender.tab.id, name: String(message?.name) });
+        return undefined;
+      });
+    });
+    const { tab, world } = await open('/story-quiet.html');
+    await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
+    expect((await findings(tab))?.onTopic).toBe(true);
+    const tabId = await tabIdOf(ext, tab);
+    const sent = await ext.worker.evaluate((id: number) => (globalThis as unknown as { pageMessages: { tab: number; name: string }[] }).pageMessages.filter((m) => m.tab === id).map((m) => m.name), tabId);
+    expect(sent).toEqual([]);
     await world.detach();
     await tab.close();
   });

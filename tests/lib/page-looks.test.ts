@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { createPageLooks, SLOW_LOAD_LOOK_MS } from '../../entrypoints/background/page-looks';
-import type { PageFindings } from '../../lib/protocol';
+import { TAB_COMMAND_GLOBAL, type PageFindings } from '../../lib/protocol';
+import { SCANNER_GLOBAL } from '../../entrypoints/page-awake/scanner-api';
 
 const TEXT_ON = 'Safeguard Defenders counted overseas police stations.';
 const TEXT_OFF = 'Our tomatoes did well this year.';
@@ -18,6 +19,11 @@ let scriptAwake: boolean;
 let sendMessage: ReturnType<typeof vi.fn>;
 let lookResult: unknown;
 let pageFindings: unknown;
+let pulls: string[];
+let decisions: unknown[];
+
+/** What a page reports once it has painted a decision. */
+const PAINTED: PageFindings = { url: '', title: 'A', onTopic: true, score: 5, reasons: ['test'], mentionCount: 2, stationIds: [], claimIds: [], mentions: [], discreet: false };
 
 async function openTab(url: string): Promise<number> {
   const tab = await fakeBrowser.tabs.create({ url });
@@ -27,6 +33,10 @@ async function openTab(url: string): Promise<number> {
 function setup() {
   return createPageLooks({
     anyTermIn: async (text) => text.includes('police stations'),
+    detectPage: async (text) => {
+      if (text.includes('no dataset')) throw new Error('no dataset yet');
+      return { detection: { onTopic: true, text } as never, statuses: {} };
+    },
     setFindings: async (tabId, f) => void findings.set(tabId, f),
     storedFindings: async (tabId) => findings.get(tabId) ?? null,
   });
@@ -40,23 +50,38 @@ beforeEach(() => {
   scriptAwake = false;
   lookResult = undefined;
   pageFindings = null;
-  (fakeBrowser.scripting as { executeScript: unknown }).executeScript = vi.fn(async (details: { files?: string[]; args?: unknown[] }) => {
-    if (details.files) {
-      injected.push({ file: details.files[0] });
-      if (details.files[0] !== '/page-watch.js') return [{ result: undefined }];
-      return [{ result: scriptAwake ? null : (lookResult ?? { text: pageText, overLimit: false, url: 'https://news.example/a', title: 'A' }) }];
-    }
-    injected.push({ wake: (details.args![1] as { candidate: boolean }).candidate });
-    scriptAwake = true;
-    return [{ result: true }];
-  });
+  pulls = [];
+  decisions = [];
   sendMessage = vi.fn(async (_tabId: number, message: { name: string }) => {
     if (!scriptAwake) throw new Error('Could not establish connection. Receiving end does not exist.');
     if (message.name === 'jump-annotation') return { ok: false, error: 'no such annotation' };
     if (message.name === 'get-findings') return { ok: true, data: pageFindings };
     return { ok: true, data: 'done' };
   });
-  (fakeBrowser.tabs as { sendMessage: unknown }).sendMessage = sendMessage;
+  (fakeBrowser.scripting as { executeScript: unknown }).executeScript = vi.fn(async (details: { target: { tabId: number }; files?: string[]; args?: unknown[] }) => {
+    if (details.files) {
+      injected.push({ file: details.files[0] });
+      if (details.files[0] !== '/page-watch.js') return [{ result: undefined }];
+      return [{ result: scriptAwake ? null : (lookResult ?? { text: pageText, overLimit: false, url: 'https://news.example/a', title: 'A' }) }];
+    }
+    const [global, ...rest] = details.args!;
+    if (global === TAB_COMMAND_GLOBAL) {
+      // A command: what the page's command function answers (a frame that is not awake says so).
+      const reply = await (sendMessage as unknown as (tabId: number, message: unknown) => Promise<unknown>)(details.target.tabId, rest[0]).catch((error: Error) => ({ ok: false, error: error.message }));
+      return [{ result: reply }];
+    }
+    if (global === SCANNER_GLOBAL) {
+      // The background takes the scanner's first decision: the text, then the decision; the page answers with its findings.
+      const [method, decision] = rest as ['question' | 'answer', unknown];
+      pulls.push(method);
+      if (method === 'question') return [{ result: pageText }];
+      decisions.push(decision);
+      return [{ result: decision ? { ...PAINTED, url: 'https://news.example/a' } : null }];
+    }
+    injected.push({ wake: (rest[0] as { candidate: boolean }).candidate });
+    scriptAwake = true;
+    return [{ result: true }];
+  });
 });
 
 afterEach(() => vi.restoreAllMocks());
@@ -70,12 +95,24 @@ describe('page looks', () => {
     expect(findings.get(tab)).toMatchObject({ onTopic: false, mentionCount: 0, url: 'https://news.example/a' });
   });
 
-  it('wakes the script with the scanner where the first look found a term, and reports nothing itself', async () => {
+  it('wakes the script with the scanner where the first look found a term, decides the scanner\'s text and shows what the page painted', async () => {
     pageText = TEXT_ON;
     const looks = setup();
     const tab = await openTab('https://news.example/a');
     await looks.lookAt(tab);
     expect(injected).toEqual([{ file: '/page-watch.js' }, { file: '/page-awake.js' }, { file: '/page-scanner.js' }, { wake: true }]);
+    expect(pulls).toEqual(['question', 'answer']);
+    expect(decisions).toEqual([{ detection: { onTopic: true, text: TEXT_ON }, statuses: {} }]);
+    expect(findings.get(tab)).toMatchObject({ onTopic: true, mentionCount: 2 });
+  });
+
+  it('answers the scanner with no decision when it cannot take one, and shows nothing for the page', async () => {
+    pageText = `${TEXT_ON} (no dataset)`;
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    await looks.lookAt(tab);
+    expect(pulls).toEqual(['question', 'answer']);
+    expect(decisions).toEqual([null]);
     expect(findings.has(tab)).toBe(false);
   });
 
