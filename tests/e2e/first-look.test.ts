@@ -160,7 +160,7 @@ describe('first look', () => {
       const g = globalThis as unknown as { pageMessages?: { tab: number; name: string }[] };
       if (g.pageMessages) return;
       g.pageMessages = [];
-      chrome.runtime.onMessage.addListener((message: { name?: string }, sender: chrome.runtime.MessageSender) => {
+      chrome.runtime.onMessage.addListener((message: { name?: string }, sender: { tab?: { id?: number } }) => {
         if (sender.tab?.id !== undefined) g.pageMessages!.push({ tab: sender.tab.id, name: String(message?.name) });
         return undefined;
       });
