@@ -429,7 +429,7 @@ export class PageSession {
     return this.life.signal;
   }
 
-  /** Scans in an idle moment: the page has rendered by then, so the visibility checks find styles computed. */
+  /** Scans at once where the background has just read the page, else in an idle moment after a frame: styles are computed by then. */
   start(): void {
     if (this.signal.aborted) return;
     this.started = true;
@@ -438,6 +438,12 @@ export class PageSession {
         this.scan();
         this.observe();
       });
+    // Woken by the background's first look, which has just read the laid-out page: scan now.
+    if (this.pulled) {
+      this.scan();
+      this.observe();
+      return;
+    }
     // After the next frame the page's styles are computed: the visibility checks of the walk then
     // read them instead of forcing a style recalculation inside our task. Hidden tabs have no
     // frames; they scan when idle.
