@@ -18,34 +18,26 @@ export async function sendToBackground<N extends BackgroundRequestName>(name: N,
  * {@link NOT_LISTENING}, in the words Chromium uses for a tab without a message listener.
  */
 export async function sendToTab<T = unknown>(tabId: number, name: TabCommandName, body: object = {}, frameId = 0): Promise<T | undefined> {
-  const reply = (await runInFrames(tabId, [frameId], { to: 'tab', name, body }))[0] as Reply<T> | undefined;
+  const reply = (await runInFrame(tabId, frameId, { to: 'tab', name, body })) as Reply<T> | undefined;
   if (!reply) return undefined;
   if (!reply.ok) throw new Error(reply.error);
   return reply.data;
 }
 
-/** Sends a command to every frame of a tab whose page script is awake (settings and dataset changes). */
-export async function sendToAwakeFrames(tabId: number, name: TabCommandName, body: object = {}): Promise<number> {
-  const replies = await runInFrames(tabId, 'all', { to: 'tab', name, body });
-  return replies.filter((r) => (r as Reply<unknown> | undefined)?.ok === true).length;
-}
-
-async function runInFrames(tabId: number, frames: number[] | 'all', envelope: TabEnvelope): Promise<unknown[]> {
+async function runInFrame(tabId: number, frameId: number, envelope: TabEnvelope): Promise<unknown> {
   if (browser.scripting) {
-    const target = frames === 'all' ? { tabId, allFrames: true } : { tabId, frameIds: frames };
     // Serialised and run in the page's isolated world: it can use nothing from this module.
-    const results = await browser.scripting.executeScript({
-      target,
+    const [first] = await browser.scripting.executeScript({
+      target: { tabId, frameIds: [frameId] },
       func: (global: string, command: unknown, notListening: string) => {
         const receive = Object.hasOwn(globalThis, global) ? (globalThis as unknown as Record<string, unknown>)[global] : undefined;
         return typeof receive === 'function' ? (receive as (c: unknown) => unknown)(command) : { ok: false, error: notListening };
       },
       args: [TAB_COMMAND_GLOBAL, envelope, NOT_LISTENING],
     });
-    return results.map((r) => r.result);
+    return first?.result;
   }
   // Firefox MV2: tabs.executeScript takes code; it is JSON in a fixed frame, nothing from the page.
   const code = `(() => { const g = ${JSON.stringify(TAB_COMMAND_GLOBAL)}; const receive = Object.hasOwn(globalThis, g) ? globalThis[g] : undefined; return typeof receive === 'function' ? receive(${JSON.stringify(envelope)}) : { ok: false, error: ${JSON.stringify(NOT_LISTENING)} }; })()`;
-  const details = frames === 'all' ? { code, allFrames: true } : { code, frameId: frames[0] };
-  return (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown[]> }).executeScript(tabId, details);
+  return (await (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown[]> }).executeScript(tabId, { code, frameId }))[0];
 }

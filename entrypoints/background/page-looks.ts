@@ -14,7 +14,7 @@ import { SCANNER_GLOBAL } from '@/entrypoints/page-awake/scanner-api';
 import { readingOff, type Settings } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
-import { sendToAwakeFrames, sendToTab } from '@/lib/messaging';
+import { sendToTab } from '@/lib/messaging';
 import { withoutHash } from '@/lib/annotation/page-url';
 import { FIRST_LOOK_MAX_CHARS } from '@/lib/limits';
 
@@ -211,26 +211,27 @@ export function createPageLooks(deps: PageLookDeps) {
   }
 
   /**
-   * Settings or the dataset changed: the awake page scripts of every open tab are told (with the
-   * settings, so that they read no storage), then every tab is looked at again (a quiet script looks
-   * anew; an awake one has followed the change itself).
+   * Settings or the dataset changed: the awake page script of every open tab is told (with the
+   * settings, so that it reads no storage), then every tab is looked at again (a quiet script looks
+   * anew; an awake one has followed the change itself). Only tabs whose page our script has already
+   * run in (they have findings: a navigation clears them) are told, and only their top frame, where
+   * page scripts run: a page Stationwatch never ran in gets nothing, not even when it is paused.
    */
   async function lookAtAll({ datasetChanged = false } = {}): Promise<void> {
     const tabs = await browser.tabs.query({ status: 'complete' });
     await Promise.all(
       tabs.map(async (tab) => {
         if (tab.id === undefined) return;
-        if (tab.url && READABLE_PAGE.test(tab.url)) await tellSettings(tab.id, tab.url, 'all', datasetChanged);
+        if (tab.url && READABLE_PAGE.test(tab.url) && (await deps.storedFindings(tab.id)) !== null) await tellSettings(tab.id, tab.url, 0, datasetChanged);
         await lookAt(tab.id).catch(() => undefined);
       }),
     );
   }
 
-  /** Tells a tab's awake page scripts (one frame, or all) the current settings; `datasetChanged`: scan again. */
-  async function tellSettings(tabId: number, url: string, frames: number | 'all', datasetChanged = false): Promise<void> {
+  /** Tells a frame's awake page script the current settings (a quiet or absent one answers that it is not listening); `datasetChanged`: scan again. */
+  async function tellSettings(tabId: number, url: string, frameId: number, datasetChanged = false): Promise<void> {
     const { settings, annotated } = await wakeRequestFor(url, await loadSettings(), false);
-    const body = { settings, annotated, datasetChanged };
-    await (frames === 'all' ? sendToAwakeFrames(tabId, 'settings-changed', body) : sendToTab(tabId, 'settings-changed', body, frames)).catch(() => undefined);
+    await sendToTab(tabId, 'settings-changed', { settings, annotated, datasetChanged }, frameId).catch(() => undefined);
   }
 
   /** Sends a tab command; a page whose script is still quiet (or absent) is woken first. */

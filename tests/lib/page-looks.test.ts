@@ -177,6 +177,30 @@ describe('page looks', () => {
     expect(findings.get(tab)).toMatchObject({ discreet: true });
   });
 
+  it('tells an awake page about changed settings and the dataset, with the settings, and touches no page it never ran in', async () => {
+    pageText = TEXT_ON;
+    const looks = setup();
+    const awake = await openTab('https://news.example/a');
+    await looks.lookAt(awake);
+    const never = await openTab('https://other.example/b');
+    // The fake browser's tabs carry no load status: both have loaded.
+    const tabs = await Promise.all([awake, never].map((id) => fakeBrowser.tabs.get(id)));
+    vi.spyOn(fakeBrowser.tabs, 'query').mockResolvedValue(tabs.map((t) => ({ ...t, status: 'complete' })) as never);
+    await fakeBrowser.storage.local.set({ settings: { paused: true } });
+    // The storage change looks at every tab by itself: let that finish, then look again, as a dataset change would.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
+    run.mockClear();
+    sendMessage.mockClear();
+    await looks.lookAtAll({ datasetChanged: true });
+    const told = sendMessage.mock.calls.map((c) => [c[0], c[1]] as [number, { name: string; body: { settings: { paused: boolean }; datasetChanged: boolean } }]);
+    expect(told).toHaveLength(1);
+    expect(told[0]![0]).toBe(awake);
+    expect(told[0]![1]).toMatchObject({ name: 'settings-changed', body: { settings: { paused: true }, datasetChanged: true } });
+    // Paused: nothing at all runs in the tab Stationwatch never ran in.
+    expect(run.mock.calls.filter((c) => (c[0] as { target: { tabId: number } }).target.tabId === never)).toEqual([]);
+  });
+
   it('tells a woken page about settings that changed while it was being woken', async () => {
     pageText = TEXT_ON;
     const looks = setup();
