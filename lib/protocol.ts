@@ -81,7 +81,7 @@ export interface PageWatchApi {
   /** Run again in the same document: a new whole-page look while it is still quiet, else null. */
   again(): Promise<FirstLookResult | null>;
   /**
-   * Start using extension APIs: answer tab commands, follow settings changes, load annotations;
+   * Start the awake part: answer tab commands (settings and dataset changes among them), load annotations;
    * with `candidate`, also start the page scanner. The awake part (page-awake.js) must be injected first.
    */
   wake(request: WakeRequest): Promise<void>;

@@ -99,7 +99,7 @@ export default defineBackground(() => {
 
   /** Runs one of our scripts in the sender's frame (its isolated world, like the content script). */
   async function injectInto(sender: Browser.runtime.MessageSender, file: PageFile): Promise<{ ok: true }> {
-    await runFile(sender.tab!.id!, sender.frameId ?? 0, file);
+    await runFile(sender.tab!.id!, { frameId: sender.frameId ?? 0, documentId: (sender as { documentId?: string }).documentId }, file);
     return { ok: true };
   }
 
@@ -124,7 +124,7 @@ export default defineBackground(() => {
     'inject-ui': async (_body, sender) => injectInto(sender, '/content-ui.js'),
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
     // The quiet script asks before it reads changed text: paused or disabled since, it stops.
-    'inject-awake': async (_body, sender) => ({ injected: await pageLooks.wakeWatcher(sender.tab!.id!, sender.frameId ?? 0, sender.url ?? '') }),
+    'inject-awake': async (_body, sender) => ({ injected: await pageLooks.wakeWatcher(sender.tab!.id!, sender.frameId ?? 0, sender.url ?? '', (sender as { documentId?: string }).documentId) }),
     'first-look': async ({ text, whole, discreet }, sender) => {
       await refuseWhenOff(sender);
       const candidate = await datasets.anyTermIn(text);

@@ -17,6 +17,7 @@ import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY
 import { sendToTab } from '@/lib/messaging';
 import { withoutHash } from '@/lib/annotation/page-url';
 import { FIRST_LOOK_MAX_CHARS } from '@/lib/limits';
+import { forgetPageDocuments, rememberPageDocument } from '@/lib/page-documents';
 
 /** Pages the always-on script runs on (where the host permissions reach). */
 export const READABLE_PAGE = /^(https?|file):\/\//i;
@@ -36,10 +37,33 @@ export interface PageLookDeps {
   storedFindings(tabId: number): Promise<PageFindings | null>;
 }
 
-/** Runs a file of ours in a tab's frame; resolves to the script's result. */
-export async function runFile(tabId: number, frameId: number, file: PageFile): Promise<unknown> {
-  if (browser.scripting) return (await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file] }))[0]?.result;
-  return (await legacyExecuteScript(tabId, { file, frameId }))[0];
+/** Where in a tab to run something: a frame, or (Chromium) one document, which may since have been left. */
+export type PageTarget = { frameId: number; documentId?: string };
+
+const scriptingTarget = (tabId: number, { frameId, documentId }: PageTarget) => (documentId !== undefined ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [frameId] });
+
+/** Runs a file of ours in a tab's frame (or one document of it); resolves to the script's result. */
+export async function runFile(tabId: number, target: PageTarget, file: PageFile): Promise<unknown> {
+  if (browser.scripting) return (await browser.scripting.executeScript({ target: scriptingTarget(tabId, target), files: [file] }))[0]?.result;
+  return (await legacyExecuteScript(tabId, { file, frameId: target.frameId }))[0];
+}
+
+/**
+ * Runs the always-on page script in a tab's top frame and remembers the document it ran in
+ * (lib/page-documents.ts: commands and settings go only there); resolves to its result and the
+ * document's id (Chromium).
+ */
+async function runPageWatch(tabId: number): Promise<{ result: unknown; documentId?: string }> {
+  if (browser.scripting) {
+    const [first] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [PAGE_WATCH_FILE] });
+    if (!first) return { result: undefined };
+    const documentId = (first as { documentId?: string }).documentId;
+    await rememberPageDocument(tabId, documentId);
+    return { result: first.result, documentId };
+  }
+  const [result] = await legacyExecuteScript(tabId, { file: PAGE_WATCH_FILE, frameId: 0 });
+  await rememberPageDocument(tabId, undefined);
+  return { result };
 }
 
 /** Firefox MV2's tabs.executeScript (no scripting API there), which takes a file or code. */
@@ -47,10 +71,10 @@ const legacyExecuteScript = (tabId: number, details: { frameId: number; file?: s
   (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown[]> }).executeScript(tabId, details);
 
 /** Wakes the page script in a tab's frame (`PageWatchApi.wake`); false when it has no awake part to wake. */
-async function wakeInPage(tabId: number, frameId: number, request: WakeRequest): Promise<unknown> {
+async function wakeInPage(tabId: number, target: PageTarget, request: WakeRequest): Promise<unknown> {
   if (browser.scripting) {
     const [first] = await browser.scripting.executeScript({
-      target: { tabId, frameIds: [frameId] },
+      target: scriptingTarget(tabId, target),
       // Serialised and run in the page's isolated world: it can use nothing from this module.
       func: (name: string, wake: WakeRequest) => {
         const api = (globalThis as unknown as Record<string, { wake?: (r: WakeRequest) => Promise<void> } | undefined>)[name];
@@ -62,17 +86,17 @@ async function wakeInPage(tabId: number, frameId: number, request: WakeRequest):
   }
   // Firefox MV2 takes code instead of a function.
   const code = `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${JSON.stringify(request)}).then(() => true) : false; })()`;
-  return (await legacyExecuteScript(tabId, { frameId, code }))[0];
+  return (await legacyExecuteScript(tabId, { frameId: target.frameId, code }))[0];
 }
 
 /**
  * Calls the page scanner's `question` or `answer` (ScannerApi) in a tab's frame; resolves to its
  * result, or null where the frame has no scanner.
  */
-async function callScanner(tabId: number, frameId: number, method: 'question' | 'answer', arg: PageDecision | null): Promise<unknown> {
+async function callScanner(tabId: number, target: PageTarget, method: 'question' | 'answer', arg: PageDecision | null): Promise<unknown> {
   if (browser.scripting) {
     const [first] = await browser.scripting.executeScript({
-      target: { tabId, frameIds: [frameId] },
+      target: scriptingTarget(tabId, target),
       // Serialised and run in the page's isolated world: it can use nothing from this module.
       func: (name: string, call: 'question' | 'answer', decision: PageDecision | null) => {
         const scanner = Object.hasOwn(globalThis, name) ? (globalThis as unknown as Record<string, { question(): Promise<unknown>; answer(d: unknown): Promise<unknown> }>)[name] : undefined;
@@ -84,7 +108,7 @@ async function callScanner(tabId: number, frameId: number, method: 'question' | 
     return first?.result ?? null;
   }
   const code = `(() => { const s = Object.hasOwn(globalThis, ${JSON.stringify(SCANNER_GLOBAL)}) ? globalThis[${JSON.stringify(SCANNER_GLOBAL)}] : undefined; return s ? s[${JSON.stringify(method)}](${JSON.stringify(arg)}) : null; })()`;
-  return (await legacyExecuteScript(tabId, { frameId, code }))[0] ?? null;
+  return (await legacyExecuteScript(tabId, { frameId: target.frameId, code }))[0] ?? null;
 }
 
 /** What a woken page script needs to start without reading storage itself: the settings and whether its page has annotations. */
@@ -105,18 +129,26 @@ export function createPageLooks(deps: PageLookDeps) {
 
   /**
    * Runs the page script in a tab's top frame and acts on its first look. `wake`: wake the script
-   * whatever the look found (a tab command must reach it). Resolves false when the page may not be read.
+   * whatever the look found (a tab command must reach it); `settingsChanged`: the settings or the
+   * dataset changed (a script already awake there is told). Resolves false when the page may not be read.
    */
-  async function lookAt(tabId: number, { wake = false } = {}): Promise<boolean> {
+  async function lookAt(tabId: number, { wake = false, settingsChanged }: { wake?: boolean; settingsChanged?: { datasetChanged: boolean } } = {}): Promise<boolean> {
     const tab = await browser.tabs.get(tabId).catch(() => null);
     if (!tab?.url || !READABLE_PAGE.test(tab.url)) return false;
     const settings = await loadSettings();
-    if (readingOff(settings, tab.url)) return false;
+    if (readingOff(settings, tab.url)) {
+      // A page our script is already awake in (also one back from the back/forward cache) stops; no other gets anything.
+      await tellSettings(tabId, tab.url, { frameId: 0 }, settingsChanged?.datasetChanged);
+      return false;
+    }
     const revision = settingsRevision;
-    const result = await runFile(tabId, 0, PAGE_WATCH_FILE).catch(() => undefined);
+    const { result, documentId } = await runPageWatch(tabId).catch(() => ({ result: undefined, documentId: undefined }));
+    const here: PageTarget = { frameId: 0, documentId };
     if (result === null) {
-      // Already awake (its awake part is in the page): it looks for itself.
-      if (wake) await wakeInPage(tabId, 0, { candidate: false }).catch(() => undefined);
+      // Already awake (its awake part is in the page): told of changed settings (it may have missed
+      // some in the back/forward cache), woken for a command, or asked for its findings.
+      if (settingsChanged) await tellSettings(tabId, tab.url, here, settingsChanged.datasetChanged);
+      if (wake) await wakeInPage(tabId, here, { candidate: false }).catch(() => undefined);
       else await refillFindings(tabId, tab.url);
       return true;
     }
@@ -140,14 +172,14 @@ export function createPageLooks(deps: PageLookDeps) {
     if (!(candidate || wake || (!now.discreet && (request.annotated || now.annotateButton)))) return true;
     try {
       // The script's awake part and the scanner go in first, and the settings with the wake: the
-      // page reads no storage and sends no message before its scan.
-      await runFile(tabId, 0, PAGE_AWAKE_FILE);
-      if (candidate) await runFile(tabId, 0, PAGE_SCANNER_FILE);
-      await wakeInPage(tabId, 0, { ...request, pull: candidate });
-      if (candidate) await decideFirst(tabId);
-      // Settings that changed after they were read here reached the page before it listened for
-      // changes: tell it (a pause must not be missed).
-      if (settingsRevision !== revision) await tellSettings(tabId, look.url, 0);
+      // page reads no storage and sends no message before its scan. All into the document just
+      // read: a page the tab moved on to meanwhile gets none of it.
+      await runFile(tabId, here, PAGE_AWAKE_FILE);
+      if (candidate) await runFile(tabId, here, PAGE_SCANNER_FILE);
+      await wakeInPage(tabId, here, { ...request, pull: candidate });
+      if (candidate) await decideFirst(tabId, here, look.url, revision);
+      // Settings that changed after they were read here reached the page before it could take them: tell it (a pause must not be missed).
+      if (settingsRevision !== revision) await tellSettings(tabId, look.url, here);
     } catch {
       // The page went away meanwhile.
     }
@@ -158,34 +190,42 @@ export function createPageLooks(deps: PageLookDeps) {
    * Takes the first decision of a page woken with a term in it: the scanner's text, once collected,
    * is decided here and the decision handed back; the findings painted from it go on the badge. The
    * page sends no message for it (entrypoints/page-scanner/pulled-decision.ts). A decision that
-   * cannot be taken here (no dataset yet) is answered with null: the page asks again when idle.
+   * cannot be taken here (no dataset yet), or may not be (the reader paused or turned the site off
+   * meanwhile, as `detect-page` would refuse), is answered with null: the page asks again when idle.
    */
-  async function decideFirst(tabId: number): Promise<void> {
-    const text = await callScanner(tabId, 0, 'question', null);
+  async function decideFirst(tabId: number, here: PageTarget, url: string, revision: number): Promise<void> {
+    const text = await callScanner(tabId, here, 'question', null);
     // As `detect-page` takes it: a string within the length the background decides.
     if (typeof text !== 'string' || text.length > FIRST_LOOK_MAX_CHARS) return;
+    const stillReadable = async () => settingsRevision === revision || !readingOff(await loadSettings(), url);
     let decision: PageDecision | null = null;
     try {
-      decision = await deps.detectPage(text);
+      if (await stillReadable()) decision = await deps.detectPage(text);
     } catch {
       // Answered with null below.
     }
-    const findings = validatePageFindings(await callScanner(tabId, 0, 'answer', decision));
-    if (findings) await deps.setFindings(tabId, findings);
+    if (decision && !(await stillReadable())) decision = null;
+    const findings = validatePageFindings(await callScanner(tabId, here, 'answer', decision));
+    // Only for the page the tab still shows: one it moved on from meanwhile keeps its findings to itself.
+    const shown = (await browser.tabs.get(tabId).catch(() => null))?.url;
+    if (findings && shown && withoutHash(findings.url) === withoutHash(shown.slice(0, findings.url.length))) await deps.setFindings(tabId, findings);
   }
 
   /**
    * A quiet page script saw changed text and asks for its awake part: refused (false) where the
    * reader paused or turned the site off. Woken here with the settings read here, so the page reads
-   * no storage; settings that changed before it listened for changes are sent after.
+   * no storage; settings that changed meanwhile are sent after.
    */
-  async function wakeWatcher(tabId: number, frameId: number, url: string): Promise<boolean> {
+  async function wakeWatcher(tabId: number, frameId: number, url: string, documentId?: string): Promise<boolean> {
     const revision = settingsRevision;
     const settings = await loadSettings();
     if (readingOff(settings, url)) return false;
-    await runFile(tabId, frameId, PAGE_AWAKE_FILE);
-    await wakeInPage(tabId, frameId, await wakeRequestFor(url, settings, false));
-    if (settingsRevision !== revision) await tellSettings(tabId, url, frameId);
+    const here: PageTarget = { frameId, documentId };
+    // The asking script is ours: its document takes commands from now on (a restarted worker may not know it yet).
+    if (frameId === 0) await rememberPageDocument(tabId, documentId);
+    await runFile(tabId, here, PAGE_AWAKE_FILE);
+    await wakeInPage(tabId, here, await wakeRequestFor(url, settings, false));
+    if (settingsRevision !== revision) await tellSettings(tabId, url, here);
     return true;
   }
 
@@ -211,27 +251,30 @@ export function createPageLooks(deps: PageLookDeps) {
   }
 
   /**
-   * Settings or the dataset changed: the awake page script of every open tab is told (with the
-   * settings, so that it reads no storage), then every tab is looked at again (a quiet script looks
-   * anew; an awake one has followed the change itself). Only tabs whose page our script has already
-   * run in (they have findings: a navigation clears them) are told, and only their top frame, where
-   * page scripts run: a page Stationwatch never ran in gets nothing, not even when it is paused.
+   * Settings or the dataset changed: every open tab is looked at again. A page our script is awake
+   * in is told (with the settings, so that it reads no storage), also where reading is now off; a
+   * quiet one looks anew. Only documents our script ran in are told (lib/page-documents.ts): a page
+   * Stationwatch never ran in gets nothing, not even when it is paused. Tabs still loading are only
+   * told; they are looked at when they complete.
    */
   async function lookAtAll({ datasetChanged = false } = {}): Promise<void> {
-    const tabs = await browser.tabs.query({ status: 'complete' });
+    const tabs = await browser.tabs.query({});
     await Promise.all(
       tabs.map(async (tab) => {
         if (tab.id === undefined) return;
-        if (tab.url && READABLE_PAGE.test(tab.url) && (await deps.storedFindings(tab.id)) !== null) await tellSettings(tab.id, tab.url, 0, datasetChanged);
-        await lookAt(tab.id).catch(() => undefined);
+        if (tab.status === 'complete') await lookAt(tab.id, { settingsChanged: { datasetChanged } }).catch(() => undefined);
+        else if (tab.url && READABLE_PAGE.test(tab.url)) await tellSettings(tab.id, tab.url, { frameId: 0 }, datasetChanged);
       }),
     );
   }
 
-  /** Tells a frame's awake page script the current settings (a quiet or absent one answers that it is not listening); `datasetChanged`: scan again. */
-  async function tellSettings(tabId: number, url: string, frameId: number, datasetChanged = false): Promise<void> {
+  /**
+   * Tells a page script the current settings where it is awake (a quiet one answers that it is not
+   * listening; a page our script never ran in gets nothing, see sendToTab); `datasetChanged`: scan again.
+   */
+  async function tellSettings(tabId: number, url: string, target: PageTarget, datasetChanged = false): Promise<void> {
     const { settings, annotated } = await wakeRequestFor(url, await loadSettings(), false);
-    await sendToTab(tabId, 'settings-changed', { settings, annotated, datasetChanged }, frameId).catch(() => undefined);
+    await sendToTab(tabId, 'settings-changed', { settings, annotated, datasetChanged }, target.frameId, target.documentId).catch(() => undefined);
   }
 
   /** Sends a tab command; a page whose script is still quiet (or absent) is woken first. */
@@ -249,6 +292,8 @@ export function createPageLooks(deps: PageLookDeps) {
   const slowLoads = new Map<number, ReturnType<typeof setTimeout>>();
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.status === 'loading' && change.url) {
+      // Without document ids (Firefox MV2) the tab's top frame counts as ours only until it navigates.
+      if (!browser.scripting) void forgetPageDocuments(tabId);
       clearTimeout(slowLoads.get(tabId));
       // A page whose load event never comes (a hung ad or font) is read anyway, after a while.
       slowLoads.set(
@@ -266,6 +311,7 @@ export function createPageLooks(deps: PageLookDeps) {
     }
   });
   browser.tabs.onRemoved.addListener((tabId) => {
+    void forgetPageDocuments(tabId);
     clearTimeout(slowLoads.get(tabId));
     slowLoads.delete(tabId);
   });

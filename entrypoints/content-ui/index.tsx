@@ -27,7 +27,8 @@ type View =
 
 export default defineUnlistedScript(() => {
   const g = globalThis as Record<string, unknown>;
-  if (g[UI_GLOBAL]) return;
+  // Own property only: an element with this id would also show up as a property of window here.
+  if (Object.hasOwn(g, UI_GLOBAL)) return;
 
   // A plain <div>, not a custom element: a page could define a custom element's name first and run
   // its own constructor on our host (attaching a shadow root before we can). Inline !important styles

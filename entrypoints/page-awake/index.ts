@@ -22,7 +22,7 @@ import { changedText } from '@/lib/page/first-look';
 import { recordScan, scanStats } from '@/lib/page/scan-stats';
 import { FIRST_LOOK_MAX_CHARS } from '@/lib/limits';
 import type { Settings } from '@/lib/settings';
-import { loadUi, type UiApi } from './ui-api';
+import { loadUi, UI_GLOBAL, type UiApi } from './ui-api';
 import { loadScanner, type ScannerApi } from './scanner-api';
 import { watchCore } from '../page-watch/core';
 import { withoutHash } from '@/lib/annotation/page-url';
@@ -52,7 +52,8 @@ export default defineUnlistedScript((): void => {
   };
   const alive = () => {
     // Asked only once bound: binding the API to ask would cost what the page saves by not binding it.
-    // An orphaned script that never bound it is caught when it first sends (page-watch's watcher).
+    // An orphaned script that never bound it here goes on answering commands until its page reloads
+    // (the quiet watcher, or a send that fails, marks it dead).
     if (apiBound() && !browser.runtime?.id) invalidated();
     return !controller.signal.aborted;
   };
@@ -85,8 +86,8 @@ export default defineUnlistedScript((): void => {
       try {
         candidate = (await sendToBackground('first-look', { text, whole: whole && isTop, discreet: settings?.discreet ?? false })).candidate;
       } catch {
-        // The background is restarting or the dataset is not installed yet: the storage change
-        // that publishes the detector starts a new look.
+        // The background is restarting or the dataset is not installed yet: when the dataset is
+        // published, the background tells this part, which looks again.
       }
     }
     recordScan({ kind: 'first-look', at, totalMs: collectMs, collectMs, paintMs: 0, walkedNodes: 0, pageChars: text.length, mentions: 0, candidate });
@@ -144,7 +145,7 @@ export default defineUnlistedScript((): void => {
       annotated = stored[ANNOTATED_PAGES_STORAGE_KEY];
     }
     // Awake from here: with its settings known (not when the file was injected), the watcher hands
-    // changes here, and the background leaves looking again to this part (it follows settings itself).
+    // changes here, and the background leaves looking again to this part (it tells it of settings and dataset changes).
     core.onChange = changed;
     selectionListener?.abort();
     selectionListener = null;
@@ -223,8 +224,8 @@ export default defineUnlistedScript((): void => {
             await (await ui())?.loadAnnotations();
             return { ok: true, data: null };
           case 'annotation-status': {
-            const g = globalThis as { __stationwatchUi?: UiApi };
-            return { ok: true, data: g.__stationwatchUi?.annotationStatus() ?? [] };
+            const g = globalThis as { [UI_GLOBAL]?: UiApi };
+            return { ok: true, data: (Object.hasOwn(g, UI_GLOBAL) ? g[UI_GLOBAL]?.annotationStatus() : undefined) ?? [] };
           }
           case 'jump-annotation':
             return { ok: true, data: (await ui())?.jumpToAnnotation((command.body as { id: string }).id) ?? false };

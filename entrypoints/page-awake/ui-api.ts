@@ -40,8 +40,9 @@ export const UI_GLOBAL = '__stationwatchUi';
  */
 export async function injectedApi<T>(name: string, send: () => Promise<unknown>): Promise<T | null> {
   const g = globalThis as Record<string, unknown>;
-  if (!g[name]) await send();
-  return (g[name] as T | undefined) ?? null;
+  // Own properties only: an element with this id would also show up as a property of window here.
+  if (!Object.hasOwn(g, name)) await send();
+  return Object.hasOwn(g, name) ? ((g[name] as T | undefined) ?? null) : null;
 }
 
 /** Injects the UI script once and returns its API. */

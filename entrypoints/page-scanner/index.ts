@@ -10,7 +10,8 @@ import { PulledDecision } from './pulled-decision';
 
 export default defineUnlistedScript(() => {
   const g = globalThis as Record<string, unknown>;
-  if (g[SCANNER_GLOBAL]) return;
+  // Own property only: an element with this id would also show up as a property of window here.
+  if (Object.hasOwn(g, SCANNER_GLOBAL)) return;
   let session: PageSession | null = null;
   let life: AbortController | null = null;
   /** The running session's first decision, while the background may still take it. */

@@ -491,49 +491,51 @@ export class PageSession {
     } finally {
       this.deciding = false;
     }
-    // Painted from this answer or not, the background's pull ends here (the page reports by message after).
+    // Painted from this answer or not, the background's pull ends here, whatever happens on the way
+    // (it must not wait on a paint that failed); the page reports any later decision by message.
     const painted = (findings: PageFindings | null) => pulled?.settle(findings);
-    if (this.signal.aborted) return painted(null);
-    const next = this.decisionWanted ?? timing;
-    this.decisionWanted = null;
-    if (!decision) {
-      // The background is restarting or has no dataset yet: asked once more when the page is idle;
-      // after that, at the page's next change (any change, while nothing was decided: see
-      // rescanPartly), or when the dataset is installed (a rescan).
-      this.unanswered++;
-      if (this.unanswered === 1) this.later(() => this.decideInBackground(next));
-      return painted(null);
-    }
-    this.unanswered = 0;
-    if (this.index !== index) {
-      // The page changed while the background decided: ask again about the text as it is now, at
-      // once the first time, then when the page is idle (the highlights meanwhile follow the page).
-      this.staleAnswers++;
-      if (this.staleAnswers === 1) this.decideInBackground(next);
-      else this.later(() => this.decideInBackground(next));
-      return painted(null);
-    }
-    this.staleAnswers = 0;
-    const answered = performance.now();
-    this.detection = decision.detection;
-    this.statuses = decision.statuses;
-    this.mentions = this.toMentions(index, decision.detection);
-    if (this.current >= this.mentions.length) this.current = -1;
-    this.paint();
-    const done = performance.now();
-    // The wait for the background is not page work: the timing counts the walk, the mapping and the paint.
-    this.record({ ...timing, totalMs: timing.collectMs + (done - answered), paintMs: done - answered, pageChars: index.text.length, mentions: this.mentions.length });
-    if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = done;
-    // Pulled, the findings go back with the answer: the background puts them on the badge.
-    if (pulled && window.top === window) {
-      const findings = this.findings();
-      this.reportedSomething = findings.mentionCount > 0 || findings.onTopic;
-      painted(findings);
-    } else {
+    try {
+      if (this.signal.aborted) return;
+      const next = this.decisionWanted ?? timing;
+      this.decisionWanted = null;
+      if (!decision) {
+        // The background is restarting or has no dataset yet: asked once more when the page is idle;
+        // after that, at the page's next change (any change, while nothing was decided: see
+        // rescanPartly), or when the dataset is installed (the background tells the page: a rescan).
+        this.unanswered++;
+        if (this.unanswered === 1) this.later(() => this.decideInBackground(next));
+        return;
+      }
+      this.unanswered = 0;
+      if (this.index !== index) {
+        // The page changed while the background decided: ask again about the text as it is now, at
+        // once the first time, then when the page is idle (the highlights meanwhile follow the page).
+        this.staleAnswers++;
+        if (this.staleAnswers === 1) this.decideInBackground(next);
+        else this.later(() => this.decideInBackground(next));
+        return;
+      }
+      this.staleAnswers = 0;
+      const answered = performance.now();
+      this.detection = decision.detection;
+      this.statuses = decision.statuses;
+      this.mentions = this.toMentions(index, decision.detection);
+      if (this.current >= this.mentions.length) this.current = -1;
+      this.paint();
+      const done = performance.now();
+      // The wait for the background is not page work: the timing counts the walk, the mapping and the paint.
+      this.record({ ...timing, totalMs: timing.collectMs + (done - answered), paintMs: done - answered, pageChars: index.text.length, mentions: this.mentions.length });
+      if (scanStats.firstScanDoneMs < 0) scanStats.firstScanDoneMs = done;
+      // Pulled, the findings go back with the answer: the background puts them on the badge.
+      if (pulled && window.top === window) {
+        const findings = this.findings();
+        this.reportedSomething = findings.mentionCount > 0 || findings.onTopic;
+        painted(findings);
+      } else void this.report();
+      if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
+    } finally {
       painted(null);
-      void this.report();
     }
-    if (this.mentions.length > 0 && !this.settings.discreet) this.armListeners();
   }
 
   /** Runs `fn` in a task of its own when the page is idle (soon in any case). */

@@ -15,21 +15,20 @@ export const PULL_WAIT_MS = 5_000;
 
 export class PulledDecision {
   private text: string | null = null;
+  private asked = false;
   private textWanted: ((text: string | null) => void) | null = null;
   private decisionWanted: ((decision: PageDecision | null) => void) | null = null;
   private findingsWanted: ((findings: PageFindings | null) => void) | null = null;
   private findings: PageFindings | null | undefined = undefined;
   private closed = false;
+  /** The whole exchange has PULL_WAIT_MS: a side that waits longer gets null (the scanner then asks by message). */
+  private readonly timer = setTimeout(() => this.close(), PULL_WAIT_MS);
 
   /** Scanner: the text to decide. Resolves with the background's decision, or null when it gave none in time. */
   decide(text: string): Promise<PageDecision | null> {
     if (this.closed || this.decisionWanted) return Promise.resolve(null);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.close(), PULL_WAIT_MS);
-      this.decisionWanted = (decision) => {
-        clearTimeout(timer);
-        resolve(decision);
-      };
+      this.decisionWanted = resolve;
       if (this.textWanted) {
         this.textWanted(text);
         this.textWanted = null;
@@ -37,9 +36,10 @@ export class PulledDecision {
     });
   }
 
-  /** Background: the text, once the scanner has collected it; null when the scanner went on without it. */
+  /** Background: the text, once the scanner has collected it; null when it went on without it, or to any question after the first. */
   question(): Promise<string | null> {
-    if (this.closed || this.textWanted) return Promise.resolve(null);
+    if (this.closed || this.asked) return Promise.resolve(null);
+    this.asked = true;
     if (this.text !== null) {
       const text = this.text;
       this.text = null;
@@ -61,17 +61,18 @@ export class PulledDecision {
     return painted;
   }
 
-  /** Scanner: what the answer came to (findings once painted; null when it was not painted from it). */
+  /** Scanner: what the answer came to (findings once painted; null when it was not painted from it). Ends the exchange. */
   settle(findings: PageFindings | null): void {
-    this.findings = findings;
-    this.findingsWanted?.(findings);
+    if (this.findings === undefined) this.findings = findings;
+    this.findingsWanted?.(this.findings);
     this.findingsWanted = null;
-    this.closed = true;
+    this.close();
   }
 
   /** Ends the exchange: whatever waits gets null. */
   close(): void {
-    if (this.closed) return;
+    clearTimeout(this.timer);
+    if (this.findings === undefined) this.findings = null;
     this.closed = true;
     this.textWanted?.(null);
     this.decisionWanted?.(null);

@@ -185,7 +185,7 @@ export default defineUnlistedScript((): FirstLookResult | Promise<FirstLookResul
 
   world[WATCH_CORE_GLOBAL] = core;
   world[PAGE_WATCH_GLOBAL] = {
-    // Awake, it looks for itself (it follows settings and dataset changes).
+    // Awake, it looks for itself (the background tells it of settings and dataset changes).
     again: async () => (core.onChange || core.dead ? null : whenLaidOut(quietLook)),
     // The background injects the awake part (page-awake.js) before it wakes the script.
     wake: (request) => (core.wake ? core.wake(request) : Promise.reject(new Error('page-awake.js is not loaded'))),

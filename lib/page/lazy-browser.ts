@@ -18,6 +18,9 @@ function api(): Api {
   if (!resolved) {
     const g = globalThis as { browser?: unknown; chrome?: unknown };
     const own = (name: 'browser' | 'chrome') => {
+      // The extension API is an own property of this world's global; a page's element or frame
+      // (`<iframe name="browser">`) only shows up through the window's prototype.
+      if (!Object.hasOwn(g, name)) return null;
       const v = g[name];
       return v && typeof v === 'object' && !(typeof Node === 'function' && v instanceof Node) && !(typeof HTMLCollection === 'function' && v instanceof HTMLCollection) ? (v as Api) : null;
     };

@@ -8,6 +8,7 @@ import { fakeBrowser } from 'wxt/testing';
 import { createPageLooks, SLOW_LOAD_LOOK_MS } from '../../entrypoints/background/page-looks';
 import { TAB_COMMAND_GLOBAL, type PageFindings } from '../../lib/protocol';
 import { SCANNER_GLOBAL } from '../../entrypoints/page-awake/scanner-api';
+import { rememberPageDocument } from '../../lib/page-documents';
 
 const TEXT_ON = 'Safeguard Defenders counted overseas police stations.';
 const TEXT_OFF = 'Our tomatoes did well this year.';
@@ -24,6 +25,9 @@ let decisions: unknown[];
 
 /** What a page reports once it has painted a decision. */
 const PAINTED: PageFindings = { url: '', title: 'A', onTopic: true, score: 5, reasons: ['test'], mentionCount: 2, stationIds: [], claimIds: [], mentions: [], discreet: false };
+
+/** Our page script ran in the tab's page (it takes commands there): as lookAt records it. */
+const ranIn = (tabId: number) => rememberPageDocument(tabId, undefined);
 
 async function openTab(url: string): Promise<number> {
   const tab = await fakeBrowser.tabs.create({ url });
@@ -186,17 +190,19 @@ describe('page looks', () => {
     // The fake browser's tabs carry no load status: both have loaded.
     const tabs = await Promise.all([awake, never].map((id) => fakeBrowser.tabs.get(id)));
     vi.spyOn(fakeBrowser.tabs, 'query').mockResolvedValue(tabs.map((t) => ({ ...t, status: 'complete' })) as never);
-    await fakeBrowser.storage.local.set({ settings: { paused: true } });
-    // The storage change looks at every tab by itself: let that finish, then look again, as a dataset change would.
-    await new Promise((resolve) => setTimeout(resolve, 20));
     const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
     run.mockClear();
     sendMessage.mockClear();
+    // The storage change looks at every tab by itself; a dataset change is looked at as well.
+    await fakeBrowser.storage.local.set({ settings: { paused: true } });
     await looks.lookAtAll({ datasetChanged: true });
     const told = sendMessage.mock.calls.map((c) => [c[0], c[1]] as [number, { name: string; body: { settings: { paused: boolean }; datasetChanged: boolean } }]);
-    expect(told).toHaveLength(1);
-    expect(told[0]![0]).toBe(awake);
-    expect(told[0]![1]).toMatchObject({ name: 'settings-changed', body: { settings: { paused: true }, datasetChanged: true } });
+    expect(told.length).toBeGreaterThan(0);
+    for (const [tab, command] of told) {
+      expect(tab).toBe(awake);
+      expect(command).toMatchObject({ name: 'settings-changed', body: { settings: { paused: true } } });
+    }
+    expect(told.some(([, command]) => command.body.datasetChanged)).toBe(true);
     // Paused: nothing at all runs in the tab Stationwatch never ran in.
     expect(run.mock.calls.filter((c) => (c[0] as { target: { tabId: number } }).target.tabId === never)).toEqual([]);
   });
@@ -214,13 +220,20 @@ describe('page looks', () => {
     });
     await looks.lookAt(tab);
     expect(injected.at(-1)).toEqual({ wake: true });
-    expect(sendMessage.mock.calls.map((c) => (c[1] as { name: string }).name)).toContain('settings-changed');
+    // The background takes the scanner's text but decides nothing over it, as detect-page would refuse
+    // from a paused page; nothing goes on the badge; and the page is told it is paused.
+    expect(pulls).toEqual(['question', 'answer']);
+    expect(decisions).toEqual([null]);
+    expect(findings.has(tab)).toBe(false);
+    const told = sendMessage.mock.calls.map((c) => c[1] as { name: string; body: { settings?: { paused: boolean } } });
+    expect(told.some((t) => t.name === 'settings-changed' && t.body.settings?.paused === true)).toBe(true);
   });
 
   it('a command the page answered with an error is not retried, and the page is not read again', async () => {
     const looks = setup();
     const tab = await openTab('https://news.example/a');
     scriptAwake = true;
+    await ranIn(tab);
     await expect(looks.commandTab(tab, 'jump-annotation', { id: 'x' })).resolves.toBeUndefined();
     expect(injected).toEqual([]);
     expect(sendMessage).toHaveBeenCalledTimes(1);
@@ -252,6 +265,7 @@ describe('page looks', () => {
     const looks = setup();
     const tab = await openTab('https://news.example/a');
     scriptAwake = true;
+    await ranIn(tab);
     const onTopic = { url: 'https://news.example/a#top', title: 'A', onTopic: true, score: 9, reasons: [], mentionCount: 3, stationIds: [], claimIds: [], mentions: [], discreet: false };
     pageFindings = onTopic;
     await looks.lookAt(tab);
@@ -276,6 +290,7 @@ describe('page looks', () => {
     const looks = setup();
     const tab = await openTab('https://news.example/a');
     scriptAwake = true;
+    await ranIn(tab);
     const onTopic = { url: 'https://news.example/a', title: 'A', onTopic: true, score: 9, reasons: [], mentionCount: 3, stationIds: [], claimIds: [], mentions: [], discreet: false };
     // A restarted worker has none: the page is asked, and its answer kept.
     pageFindings = onTopic;
@@ -295,8 +310,21 @@ describe('page looks', () => {
     // An address longer than findings hold is compared as far as the page could give it.
     const long = `https://news.example/a?q=${'x'.repeat(9000)}`;
     const longTab = await openTab(long);
+    await ranIn(longTab);
     pageFindings = { ...onTopic, url: long.slice(0, 8192) };
     expect(await looks.refillFindings(longTab)).toEqual(pageFindings);
+  });
+
+  it('asks no page our script never ran in: the popup on a paused or never-read tab runs nothing there', async () => {
+    const looks = setup();
+    const tab = await openTab('https://news.example/a');
+    scriptAwake = true;
+    const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
+    run.mockClear();
+    expect(await looks.refillFindings(tab)).toBeNull();
+    await fakeBrowser.storage.local.set({ settings: { paused: true } });
+    expect(await looks.commandTab(tab, 'toggle-highlights')).toBeUndefined();
+    expect(run).not.toHaveBeenCalled();
   });
 
   it('wakes a watcher that saw changed text with the settings and its page\'s annotations, so the page reads no storage', async () => {
@@ -333,6 +361,9 @@ describe('page looks', () => {
       return original(details);
     });
     expect(await looks.wakeWatcher(tab, 0, 'https://news.example/a')).toBe(true);
-    expect(sendMessage.mock.calls.map((c) => (c[1] as { name: string }).name)).toEqual(['settings-changed']);
+    // Told with the settings as they are now (the storage change also tells every awake page by itself).
+    const told = sendMessage.mock.calls.map((c) => c[1] as { name: string; body: { settings: { discreet: boolean } } });
+    expect(told.length).toBeGreaterThan(0);
+    for (const t of told) expect(t).toMatchObject({ name: 'settings-changed', body: { settings: { discreet: true } } });
   });
 });

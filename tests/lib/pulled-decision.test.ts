@@ -70,11 +70,41 @@ describe('PulledDecision', () => {
     expect(await pull.question()).toBeNull();
   });
 
+  it('answers only the first question: a second one, while the first waits or after, gets null at once', async () => {
+    const pull = new PulledDecision();
+    const first = pull.question();
+    expect(await pull.question()).toBeNull();
+    const scanner = scannerSide(pull, 'text');
+    expect(await first).toBe('text');
+    expect(await pull.answer(DECISION)).toEqual(FINDINGS);
+    await scanner;
+  });
+
+  it('a question still waiting when the scanner settles without it gets null', async () => {
+    const pull = new PulledDecision();
+    const question = pull.question();
+    pull.settle(null);
+    expect(await question).toBeNull();
+  });
+
+  it('a question waits at most PULL_WAIT_MS for a scanner that never collects', async () => {
+    vi.useFakeTimers();
+    const pull = new PulledDecision();
+    const question = pull.question();
+    await vi.advanceTimersByTimeAsync(PULL_WAIT_MS);
+    expect(await question).toBeNull();
+  });
+
   it('closing (the session stopped) answers every waiting side with null', async () => {
     const pull = new PulledDecision();
     const question = pull.question();
     pull.close();
     expect(await question).toBeNull();
     expect(await pull.decide('text')).toBeNull();
+    // And a scanner already waiting for its decision.
+    const other = new PulledDecision();
+    const decision = other.decide('text');
+    other.close();
+    expect(await decision).toBeNull();
   });
 });
