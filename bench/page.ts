@@ -397,20 +397,12 @@ async function measure(ext: ExtensionBrowser, nullExt: ExtensionBrowser, bare: B
       // As lib/messaging.ts's sendToTab delivers a command: the page script's command function, in its
       // isolated world. A page whose script stayed quiet (nothing found) has no highlights to toggle and
       // takes no commands; one with mentions must take it, or the "hidden" rounds would hide nothing.
-      const reply = await ext.worker.evaluate(
-        async (id: number) =>
-          (
-            await chrome.scripting.executeScript({
-              target: { tabId: id, frameIds: [0] },
-              func: (command: unknown) => {
-                const receive = Object.hasOwn(globalThis, '__stationwatchCommand') ? (globalThis as unknown as { __stationwatchCommand: (c: unknown) => unknown }).__stationwatchCommand : null;
-                return receive ? receive(command) : { ok: false, error: 'not listening' };
-              },
-              args: [{ to: 'tab', name: 'toggle-highlights', body: {} }],
-            })
-          )[0]?.result as { ok: boolean; error?: string } | undefined,
-        tabId,
-      );
+      // A string, not a function: tsx would wrap the inner function in a naming helper the worker lacks.
+      const reply = (await ext.worker.evaluate(`(async () => (await chrome.scripting.executeScript({
+        target: { tabId: ${tabId}, frameIds: [0] },
+        func: (command) => Object.hasOwn(globalThis, '__stationwatchCommand') ? globalThis.__stationwatchCommand(command) : { ok: false, error: 'not listening' },
+        args: [{ to: 'tab', name: 'toggle-highlights', body: {} }],
+      }))[0]?.result)()`)) as { ok: boolean; error?: string } | undefined;
       if ((findings?.mentionCount ?? 0) > 0 && !reply?.ok) throw new Error(`toggle-highlights was not taken: ${reply?.error ?? 'no reply'}`);
     };
     const ext1 = await bursts(page, toggle);
