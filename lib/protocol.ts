@@ -122,6 +122,11 @@ export const BackgroundRequests = {
    * look at). Not injected (`injected: false`) while paused or on a disabled site.
    */
   'inject-awake': v.object({}),
+  /**
+   * Content script, awake, back from the back/forward cache: the settings now (with whether its page
+   * has annotations), which the background could not tell it while it was away.
+   */
+  'page-settings': v.object({}),
   /** Popup / side panel: findings for a tab. */
   'tab-findings': v.object({ tabId: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
   /** Extension pages: dataset version, as-of date, counts, last update outcome. */
@@ -175,6 +180,7 @@ export const MESSAGE_ACCESS: Record<BackgroundRequestName, ReadonlyArray<'conten
   'detect-page': ['content'],
   'inject-scanner': ['content'],
   'inject-awake': ['content'],
+  'page-settings': ['content'],
   'tab-findings': ['extension'],
   'dataset-info': ['content', 'extension'],
   'feed-update-now': ['extension'],
@@ -218,6 +224,7 @@ export interface BackgroundResponses {
   'detect-page': PageDecision;
   'inject-scanner': { ok: true };
   'inject-awake': { injected: boolean };
+  'page-settings': WakeRequest;
   'tab-findings': PageFindings | null;
   'dataset-info': DatasetInfo;
   'feed-update-now': { ok: boolean; message: string };

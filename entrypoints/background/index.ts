@@ -124,6 +124,7 @@ export default defineBackground(() => {
     'inject-ui': async (_body, sender) => injectInto(sender, '/content-ui.js'),
     'inject-scanner': async (_body, sender) => injectInto(sender, '/page-scanner.js'),
     // The quiet script asks before it reads changed text: paused or disabled since, it stops.
+    'page-settings': async (_body, sender) => pageLooks.settingsFor(sender.tab!.id!, sender.frameId ?? 0, sender.url ?? '', (sender as { documentId?: string }).documentId),
     'inject-awake': async (_body, sender) => ({ injected: await pageLooks.wakeWatcher(sender.tab!.id!, sender.frameId ?? 0, sender.url ?? '', (sender as { documentId?: string }).documentId) }),
     'first-look': async ({ text, whole, discreet }, sender) => {
       await refuseWhenOff(sender);

@@ -145,9 +145,10 @@ export function createPageLooks(deps: PageLookDeps) {
     const { result, documentId } = await runPageWatch(tabId).catch(() => ({ result: undefined, documentId: undefined }));
     const here: PageTarget = { frameId: 0, documentId };
     if (result === null) {
-      // Already awake (its awake part is in the page): told of changed settings (it may have missed
-      // some in the back/forward cache), woken for a command, or asked for its findings.
-      if (settingsChanged) await tellSettings(tabId, tab.url, here, settingsChanged.datasetChanged);
+      // Already awake (its awake part is in the page): told the settings (it may have missed a change
+      // in the back/forward cache; unchanged ones cost it nothing), woken for a command, or asked for
+      // its findings.
+      await tellSettings(tabId, tab.url, here, settingsChanged?.datasetChanged);
       if (wake) await wakeInPage(tabId, here, { candidate: false }).catch(() => undefined);
       else await refillFindings(tabId, tab.url);
       return true;
@@ -230,6 +231,15 @@ export function createPageLooks(deps: PageLookDeps) {
   }
 
   /**
+   * An awake page back from the back/forward cache asks for the settings now: the background could
+   * not reach it while it was away (a pause, an un-pause). Its document takes commands again.
+   */
+  async function settingsFor(tabId: number, frameId: number, url: string, documentId?: string): Promise<WakeRequest> {
+    if (frameId === 0) await rememberPageDocument(tabId, documentId);
+    return wakeRequestFor(url, await loadSettings(), false);
+  }
+
+  /**
    * A tab's findings; where it has none, asked of its page and kept. Needed where the page's report
    * was lost: a page restored from the back/forward cache comes back awake, with its highlights, but
    * its tab's findings were cleared when the navigation began, and it does not scan again; a
@@ -292,8 +302,8 @@ export function createPageLooks(deps: PageLookDeps) {
   const slowLoads = new Map<number, ReturnType<typeof setTimeout>>();
   browser.tabs.onUpdated.addListener((tabId, change) => {
     if (change.status === 'loading' && change.url) {
-      // Without document ids (Firefox MV2) the tab's top frame counts as ours only until it navigates.
-      if (!browser.scripting) void forgetPageDocuments(tabId);
+      // A new page: it is ours again only once our script runs in it (also one back from the back/forward cache).
+      void forgetPageDocuments(tabId);
       clearTimeout(slowLoads.get(tabId));
       // A page whose load event never comes (a hung ad or font) is read anyway, after a while.
       slowLoads.set(
@@ -321,5 +331,5 @@ export function createPageLooks(deps: PageLookDeps) {
     if (SETTINGS_STORAGE_KEY in changes || DETECTOR_STORAGE_KEY in changes) void lookAtAll({ datasetChanged: DETECTOR_STORAGE_KEY in changes });
   });
 
-  return { lookAt, lookAtAll, commandTab, refillFindings, wakeWatcher };
+  return { lookAt, lookAtAll, commandTab, refillFindings, wakeWatcher, settingsFor };
 }

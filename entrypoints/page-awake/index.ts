@@ -187,6 +187,24 @@ export default defineUnlistedScript((): void => {
   /** This frame's findings for a tab command: null while paused or off here, or while the scanner waits for its first decision. */
   const findingsNow = () => (runs() ? (scanner ? scanner.findings() : none()) : null);
 
+  /** Whether `change` brings the settings and annotated flag this part already runs with. */
+  const sameSettings = (change: SettingsChange): boolean =>
+    settings !== null &&
+    change.settings !== undefined &&
+    JSON.stringify(readSettings(change.settings)) === JSON.stringify(settings) &&
+    (change.annotated ?? false) === (Array.isArray(annotated) && annotated.includes(withoutHash(location.href)));
+
+  /**
+   * Back from the back/forward cache, the page asks for the settings: changes made while it was
+   * away did not reach it (the background cannot run anything in a page that is not shown).
+   */
+  const whenRestored = (event: PageTransitionEvent) => {
+    if (!event.persisted || !alive()) return;
+    void sendToBackground('page-settings', {})
+      .then((given) => (sameSettings(given) ? undefined : start({ given, lookAgain: false })))
+      .catch(() => undefined);
+  };
+
   /** Answers tab commands (lib/messaging.ts `sendToTab`), settings and dataset changes among them. */
   const takeCommands = () => {
     const receive = async (raw: unknown): Promise<Reply<unknown>> => {
@@ -213,6 +231,8 @@ export default defineUnlistedScript((): void => {
             return { ok: true, data: null };
           case 'settings-changed': {
             const change = command.body as SettingsChange;
+            // Told again what it already has (the background tells an awake page at each look): nothing to do.
+            if (!change.datasetChanged && sameSettings(change)) return { ok: true, data: findingsNow() };
             if (change.datasetChanged) datasetChanged = true;
             await start({ given: change });
             return { ok: true, data: findingsNow() };
@@ -235,6 +255,7 @@ export default defineUnlistedScript((): void => {
       }
     };
     (globalThis as Record<string, unknown>)[TAB_COMMAND_GLOBAL] = receive;
+    window.addEventListener('pageshow', whenRestored, { signal: controller.signal });
     controller.signal.addEventListener('abort', () => delete (globalThis as Record<string, unknown>)[TAB_COMMAND_GLOBAL], { once: true });
   };
 

@@ -393,4 +393,25 @@ describe('first look', () => {
     await world.detach();
     await tab.close();
   });
+
+  it('a page restored from the back/forward cache follows a pause made while it was away, and the un-pause after', async () => {
+    const { tab, world } = await open('/story.html');
+    await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
+    await tab.evaluate(() => addEventListener('pageshow', (e) => (document.documentElement.dataset.restored = String(e.persisted))));
+    await tab.goto(`${server.origin}/offtopic.html`);
+    await expect.poll(async () => (await findings(tab))?.onTopic, { timeout: 10_000 }).toBe(false);
+    await setPaused(true);
+    try {
+      await tab.goBack({ waitUntil: 'commit' });
+      await expect.poll(() => tab.evaluate(() => document.documentElement.dataset.restored ?? ''), { timeout: 10_000 }).toBe('true');
+      // Paused while it was in the cache: its highlights go once it is shown again.
+      await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toEqual([]);
+    } finally {
+      await setPaused(false);
+    }
+    // And the un-pause, made while it is shown, brings them back.
+    await expect.poll(async () => Object.values(await pageHighlights(tab)).flat(), { timeout: 10_000 }).toContain('Safeguard Defenders');
+    await world.detach();
+    await tab.close();
+  });
 });

@@ -328,9 +328,10 @@ describe('page looks', () => {
   });
 
   it('wakes a watcher that saw changed text with the settings and its page\'s annotations, so the page reads no storage', async () => {
-    const looks = setup();
     const tab = await openTab('https://news.example/a');
     await fakeBrowser.storage.local.set({ annotatedPages: ['https://news.example/a'], settings: { highlights: false } });
+    // Set up after the settings were stored: no look at every tab runs meanwhile.
+    const looks = setup();
     const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
     expect(await looks.wakeWatcher(tab, 0, 'https://news.example/a#part-2')).toBe(true);
     expect(injected).toEqual([{ file: '/page-awake.js' }, { wake: false }]);
