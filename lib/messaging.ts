@@ -29,7 +29,8 @@ export async function sendToTab<T = unknown>(tabId: number, name: TabCommandName
 }
 
 async function deliver(tabId: number, frameId: number, documentId: string | undefined, envelope: TabEnvelope): Promise<unknown> {
-  if (frameId !== 0) return (await runInFrame(tabId, { frameIds: [frameId] }, envelope)).result;
+  // Page scripts run in top frames only (entrypoints/background/page-looks.ts): a frame has nothing to answer.
+  if (frameId !== 0) throw new Error(NOT_LISTENING);
   const id = documentId ?? (await pageDocument(tabId));
   if (id === null) throw new Error(NOT_LISTENING);
   // No document ids here: the top frame, which the tab has not navigated away from since.
