@@ -33,29 +33,47 @@ async function deliver(tabId: number, frameId: number, documentId: string | unde
   if (frameId !== 0) throw new Error(NOT_LISTENING);
   const id = documentId ?? (await pageDocument(tabId));
   if (id === null) throw new Error(NOT_LISTENING);
+  const notListening = { ok: false, error: NOT_LISTENING };
   // No document ids here: the top frame, which the tab has not navigated away from since.
-  if (id === TOP_FRAME) return (await runInFrame(tabId, { frameIds: [0] }, envelope)).result;
-  const ran = await runInFrame(tabId, { documentIds: [id] }, envelope).catch(() => null);
+  if (id === TOP_FRAME) return (await callInPage(tabId, { frameId: 0 }, TAB_COMMAND_GLOBAL, null, [envelope], notListening)).result;
+  const ran = await callInPage(tabId, { frameId: 0, documentId: id }, TAB_COMMAND_GLOBAL, null, [envelope], notListening).catch(() => null);
   // Left meanwhile: the answer of any other document does not count.
   if (!ran || (ran.documentId !== undefined && ran.documentId !== id)) throw new Error(NOT_LISTENING);
   return ran.result;
 }
 
-async function runInFrame(tabId: number, where: { frameIds: number[] } | { documentIds: string[] }, envelope: TabEnvelope): Promise<{ result: unknown; documentId?: string }> {
+/** Where in a tab to run something: a frame, or (Chromium) one document, which may since have been left. */
+export type PageTarget = { frameId: number; documentId?: string };
+
+/** `executeScript`'s target for a PageTarget. */
+export const scriptingTarget = (tabId: number, { frameId, documentId }: PageTarget) => (documentId !== undefined ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [frameId] });
+
+/** Firefox MV2's tabs.executeScript (no scripting API there), which takes a file or code. */
+export const legacyExecuteScript = (tabId: number, details: { frameId: number; file?: string; code?: string }) =>
+  (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown[]> }).executeScript(tabId, details);
+
+/**
+ * Calls one of our isolated-world globals in a tab's frame or document: the function `global`
+ * (`method` null) or its method `method`, with `args`; `absent` is the result where the world has
+ * no such own property (a page's element with that id shows up on window too, but not as an own
+ * property). Resolves to the (awaited) result and, in Chromium, the document it ran in.
+ */
+export async function callInPage(tabId: number, target: PageTarget, global: string, method: string | null, args: unknown[], absent: unknown): Promise<{ result: unknown; documentId?: string }> {
   if (browser.scripting) {
-    // Serialised and run in the page's isolated world: it can use nothing from this module.
     const [first] = await browser.scripting.executeScript({
-      target: { tabId, ...where },
-      func: (global: string, command: unknown, notListening: string) => {
-        const receive = Object.hasOwn(globalThis, global) ? (globalThis as unknown as Record<string, unknown>)[global] : undefined;
-        return typeof receive === 'function' ? (receive as (c: unknown) => unknown)(command) : { ok: false, error: notListening };
+      target: scriptingTarget(tabId, target),
+      // Serialised and run in the page's isolated world: it can use nothing from this module.
+      func: (name: string, call: string | null, callArgs: unknown[], fallback: unknown) => {
+        const owner = Object.hasOwn(globalThis, name) ? (globalThis as unknown as Record<string, unknown>)[name] : undefined;
+        const fn = call === null ? owner : (owner as Record<string, unknown> | undefined)?.[call];
+        return typeof fn === 'function' ? (fn as (...a: unknown[]) => unknown).apply(owner, callArgs) : fallback;
       },
-      args: [TAB_COMMAND_GLOBAL, envelope, NOT_LISTENING],
+      args: [global, method, args, absent],
     });
     return { result: first?.result, documentId: (first as { documentId?: string } | undefined)?.documentId };
   }
-  // Firefox MV2: tabs.executeScript takes code; it is JSON in a fixed frame, nothing from the page.
-  const frameId = 'frameIds' in where ? where.frameIds[0] : 0;
-  const code = `(() => { const g = ${JSON.stringify(TAB_COMMAND_GLOBAL)}; const receive = Object.hasOwn(globalThis, g) ? globalThis[g] : undefined; return typeof receive === 'function' ? receive(${JSON.stringify(envelope)}) : { ok: false, error: ${JSON.stringify(NOT_LISTENING)} }; })()`;
-  return { result: (await (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown[]> }).executeScript(tabId, { code, frameId }))[0] };
+  // Firefox MV2: code, built from JSON only: nothing from the page goes into it.
+  const [name, call, callArgs, fallback] = [global, method, args, absent].map((v) => JSON.stringify(v));
+  const code = `(() => { const owner = Object.hasOwn(globalThis, ${name}) ? globalThis[${name}] : undefined; const call = ${call}; const fn = call === null ? owner : owner && owner[call]; return typeof fn === 'function' ? fn.apply(owner, ${callArgs}) : ${fallback}; })()`;
+  return { result: (await legacyExecuteScript(tabId, { frameId: target.frameId, code }))[0] };
 }

@@ -9,12 +9,12 @@
  * Paused, or on a disabled site, the script is not run at all: nothing of Stationwatch is in the page.
  */
 import { browser } from 'wxt/browser';
-import { nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, validatePageFindings, type PageDecision, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
+import { NOT_LISTENING, nothingFound, PAGE_WATCH_GLOBAL, validateFirstLookResult, validatePageFindings, type PageDecision, type PageFindings, type TabCommandName, type WakeRequest } from '@/lib/protocol';
 import { SCANNER_GLOBAL } from '@/entrypoints/page-awake/scanner-api';
 import { readingOff, type Settings } from '@/lib/settings';
 import { loadSettings } from '@/lib/settings-store';
 import { ANNOTATED_PAGES_STORAGE_KEY, DETECTOR_STORAGE_KEY, SETTINGS_STORAGE_KEY } from '@/lib/detector-store';
-import { sendToTab } from '@/lib/messaging';
+import { callInPage, legacyExecuteScript, scriptingTarget, sendToTab, type PageTarget } from '@/lib/messaging';
 import { withoutHash } from '@/lib/annotation/page-url';
 import { FIRST_LOOK_MAX_CHARS } from '@/lib/limits';
 import { forgetPageDocuments, rememberPageDocument } from '@/lib/page-documents';
@@ -36,11 +36,6 @@ export interface PageLookDeps {
   /** What the badge shows for a tab now (not asking the page). */
   storedFindings(tabId: number): Promise<PageFindings | null>;
 }
-
-/** Where in a tab to run something: a frame, or (Chromium) one document, which may since have been left. */
-export type PageTarget = { frameId: number; documentId?: string };
-
-const scriptingTarget = (tabId: number, { frameId, documentId }: PageTarget) => (documentId !== undefined ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [frameId] });
 
 /** Runs a file of ours in a tab's frame (or one document of it); resolves to the script's result. */
 export async function runFile(tabId: number, target: PageTarget, file: PageFile): Promise<unknown> {
@@ -66,50 +61,12 @@ async function runPageWatch(tabId: number): Promise<{ result: unknown; documentI
   return { result };
 }
 
-/** Firefox MV2's tabs.executeScript (no scripting API there), which takes a file or code. */
-const legacyExecuteScript = (tabId: number, details: { frameId: number; file?: string; code?: string }) =>
-  (browser.tabs as unknown as { executeScript: (id: number, d: object) => Promise<unknown[]> }).executeScript(tabId, details);
+/** Wakes the page script in a tab's frame (`PageWatchApi.wake`). */
+const wakeInPage = (tabId: number, target: PageTarget, request: WakeRequest) => callInPage(tabId, target, PAGE_WATCH_GLOBAL, 'wake', [request], false);
 
-/** Wakes the page script in a tab's frame (`PageWatchApi.wake`); false when it has no awake part to wake. */
-async function wakeInPage(tabId: number, target: PageTarget, request: WakeRequest): Promise<unknown> {
-  if (browser.scripting) {
-    const [first] = await browser.scripting.executeScript({
-      target: scriptingTarget(tabId, target),
-      // Serialised and run in the page's isolated world: it can use nothing from this module.
-      func: (name: string, wake: WakeRequest) => {
-        const api = (globalThis as unknown as Record<string, { wake?: (r: WakeRequest) => Promise<void> } | undefined>)[name];
-        return api?.wake ? api.wake(wake).then(() => true) : false;
-      },
-      args: [PAGE_WATCH_GLOBAL, request],
-    });
-    return first?.result;
-  }
-  // Firefox MV2 takes code instead of a function.
-  const code = `(() => { const api = globalThis[${JSON.stringify(PAGE_WATCH_GLOBAL)}]; return api && api.wake ? api.wake(${JSON.stringify(request)}).then(() => true) : false; })()`;
-  return (await legacyExecuteScript(tabId, { frameId: target.frameId, code }))[0];
-}
-
-/**
- * Calls the page scanner's `question` or `answer` (ScannerApi) in a tab's frame; resolves to its
- * result, or null where the frame has no scanner.
- */
-async function callScanner(tabId: number, target: PageTarget, method: 'question' | 'answer', arg: PageDecision | null): Promise<unknown> {
-  if (browser.scripting) {
-    const [first] = await browser.scripting.executeScript({
-      target: scriptingTarget(tabId, target),
-      // Serialised and run in the page's isolated world: it can use nothing from this module.
-      func: (name: string, call: 'question' | 'answer', decision: PageDecision | null) => {
-        const scanner = Object.hasOwn(globalThis, name) ? (globalThis as unknown as Record<string, { question(): Promise<unknown>; answer(d: unknown): Promise<unknown> }>)[name] : undefined;
-        if (!scanner) return null;
-        return call === 'question' ? scanner.question() : scanner.answer(decision);
-      },
-      args: [SCANNER_GLOBAL, method, arg],
-    });
-    return first?.result ?? null;
-  }
-  const code = `(() => { const s = Object.hasOwn(globalThis, ${JSON.stringify(SCANNER_GLOBAL)}) ? globalThis[${JSON.stringify(SCANNER_GLOBAL)}] : undefined; return s ? s[${JSON.stringify(method)}](${JSON.stringify(arg)}) : null; })()`;
-  return (await legacyExecuteScript(tabId, { frameId: target.frameId, code }))[0] ?? null;
-}
+/** Calls the page scanner's `question` or `answer` (ScannerApi) in a tab's frame; resolves to its result, or null where the frame has no scanner. */
+const callScanner = async (tabId: number, target: PageTarget, method: 'question' | 'answer', arg: PageDecision | null): Promise<unknown> =>
+  (await callInPage(tabId, target, SCANNER_GLOBAL, method, method === 'answer' ? [arg] : [], null)).result ?? null;
 
 /** What a woken page script needs to start without reading storage itself: the settings and whether its page has annotations. */
 async function wakeRequestFor(url: string, settings: Settings, candidate: boolean): Promise<WakeRequest> {
@@ -120,8 +77,6 @@ async function wakeRequestFor(url: string, settings: Settings, candidate: boolea
 /** How long a page may take to load before it is read anyway (the script waits for document_idle). */
 export const SLOW_LOAD_LOOK_MS = 8_000;
 
-/** What Chromium and Firefox say when a tab has no message listener. */
-const NO_LISTENER = /Receiving end does not exist|Could not establish connection/i;
 
 export function createPageLooks(deps: PageLookDeps) {
   /** Bumped on every settings change, to notice one that lands while a page is being woken. */
@@ -138,7 +93,7 @@ export function createPageLooks(deps: PageLookDeps) {
     const settings = await loadSettings();
     if (readingOff(settings, tab.url)) {
       // A page our script is already awake in (also one back from the back/forward cache) stops; no other gets anything.
-      await tellSettings(tabId, tab.url, { frameId: 0 }, settingsChanged?.datasetChanged);
+      await tellSettings(tabId, tab.url, { frameId: 0 }, { settings, datasetChanged: settingsChanged?.datasetChanged });
       return false;
     }
     const revision = settingsRevision;
@@ -148,7 +103,7 @@ export function createPageLooks(deps: PageLookDeps) {
       // Already awake (its awake part is in the page): told the settings (it may have missed a change
       // in the back/forward cache; unchanged ones cost it nothing), woken for a command, or asked for
       // its findings.
-      await tellSettings(tabId, tab.url, here, settingsChanged?.datasetChanged);
+      await tellSettings(tabId, tab.url, here, { settings, datasetChanged: settingsChanged?.datasetChanged });
       if (wake) await wakeInPage(tabId, here, { candidate: false }).catch(() => undefined);
       else await refillFindings(tabId, tab.url);
       return true;
@@ -273,7 +228,7 @@ export function createPageLooks(deps: PageLookDeps) {
       tabs.map(async (tab) => {
         if (tab.id === undefined) return;
         if (tab.status === 'complete') await lookAt(tab.id, { settingsChanged: { datasetChanged } }).catch(() => undefined);
-        else if (tab.url && READABLE_PAGE.test(tab.url)) await tellSettings(tab.id, tab.url, { frameId: 0 }, datasetChanged);
+        else if (tab.url && READABLE_PAGE.test(tab.url)) await tellSettings(tab.id, tab.url, { frameId: 0 }, { datasetChanged });
       }),
     );
   }
@@ -282,8 +237,8 @@ export function createPageLooks(deps: PageLookDeps) {
    * Tells a page script the current settings where it is awake (a quiet one answers that it is not
    * listening; a page our script never ran in gets nothing, see sendToTab); `datasetChanged`: scan again.
    */
-  async function tellSettings(tabId: number, url: string, target: PageTarget, datasetChanged = false): Promise<void> {
-    const { settings, annotated } = await wakeRequestFor(url, await loadSettings(), false);
+  async function tellSettings(tabId: number, url: string, target: PageTarget, { settings, datasetChanged = false }: { settings?: Settings; datasetChanged?: boolean } = {}): Promise<void> {
+    const { annotated } = await wakeRequestFor(url, (settings ??= await loadSettings()), false);
     await sendToTab(tabId, 'settings-changed', { settings, annotated, datasetChanged }, target.frameId, target.documentId).catch(() => undefined);
   }
 
@@ -293,7 +248,7 @@ export function createPageLooks(deps: PageLookDeps) {
       return await sendToTab<T>(tabId, name, body, frameId);
     } catch (error) {
       // Only a page with no listener (a quiet script, or none) is woken; a command that failed there is not retried.
-      if (!NO_LISTENER.test(String(error)) || frameId !== 0 || !(await lookAt(tabId, { wake: true }))) return undefined;
+      if (!String(error).includes(NOT_LISTENING) || frameId !== 0 || !(await lookAt(tabId, { wake: true }))) return undefined;
       return sendToTab<T>(tabId, name, body, frameId);
     }
   }

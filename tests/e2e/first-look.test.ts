@@ -106,9 +106,10 @@ async function failDecisions(count: number): Promise<void> {
     const run = scripting.executeScript.bind(scripting);
     scripting.executeScript = (details, ...rest) => {
       const args = details?.args;
-      if (args?.[0] === '__stationwatchScanner' && args[1] === 'answer' && args[2] !== null && g.failDecisions > 0) {
+      // lib/messaging.ts callInPage: [global, method, args, absent].
+      if (args?.[0] === '__stationwatchScanner' && args[1] === 'answer' && (args[2] as unknown[])[0] !== null && g.failDecisions > 0) {
         g.failDecisions--;
-        return run({ ...details, args: [args[0], 'answer', null] }, ...rest);
+        return run({ ...details, args: [args[0], 'answer', [null], args[3]] }, ...rest);
       }
       return run(details, ...rest);
     };

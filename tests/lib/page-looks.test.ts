@@ -29,6 +29,16 @@ const PAINTED: PageFindings = { url: '', title: 'A', onTopic: true, score: 5, re
 /** Our page script ran in the tab's page (it takes commands there): as lookAt records it. */
 const ranIn = (tabId: number) => rememberPageDocument(tabId, undefined);
 
+/** The reader changes the settings while the background injects `file` into a page. */
+function changeSettingsWhileInjecting(file: string, settings: object): void {
+  const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
+  const original = run.getMockImplementation() as (details: { files?: string[] }) => Promise<unknown>;
+  run.mockImplementation(async (details: { files?: string[] }) => {
+    if (details.files?.[0] === file) await fakeBrowser.storage.local.set({ settings });
+    return original(details);
+  });
+}
+
 async function openTab(url: string): Promise<number> {
   const tab = await fakeBrowser.tabs.create({ url });
   return tab.id!;
@@ -68,21 +78,23 @@ beforeEach(() => {
       if (details.files[0] !== '/page-watch.js') return [{ result: undefined }];
       return [{ result: scriptAwake ? null : (lookResult ?? { text: pageText, overLimit: false, url: 'https://news.example/a', title: 'A' }) }];
     }
-    const [global, ...rest] = details.args!;
+    // lib/messaging.ts callInPage: [global, method, args, absent].
+    const [global, , callArgs] = details.args as [string, string | null, unknown[], unknown];
     if (global === TAB_COMMAND_GLOBAL) {
       // A command: what the page's command function answers (a frame that is not awake says so).
-      const reply = await (sendMessage as unknown as (tabId: number, message: unknown) => Promise<unknown>)(details.target.tabId, rest[0]).catch((error: Error) => ({ ok: false, error: error.message }));
+      const reply = await (sendMessage as unknown as (tabId: number, message: unknown) => Promise<unknown>)(details.target.tabId, callArgs[0]).catch((error: Error) => ({ ok: false, error: error.message }));
       return [{ result: reply }];
     }
     if (global === SCANNER_GLOBAL) {
       // The background takes the scanner's first decision: the text, then the decision; the page answers with its findings.
-      const [method, decision] = rest as ['question' | 'answer', unknown];
+      const method = details.args![1] as 'question' | 'answer';
+      const decision = callArgs[0];
       pulls.push(method);
       if (method === 'question') return [{ result: pageText }];
       decisions.push(decision);
       return [{ result: decision ? { ...PAINTED, url: 'https://news.example/a' } : null }];
     }
-    injected.push({ wake: (rest[0] as { candidate: boolean }).candidate });
+    injected.push({ wake: (callArgs[0] as { candidate: boolean }).candidate });
     scriptAwake = true;
     return [{ result: true }];
   });
@@ -211,13 +223,8 @@ describe('page looks', () => {
     pageText = TEXT_ON;
     const looks = setup();
     const tab = await openTab('https://news.example/a');
-    const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
-    const original = run.getMockImplementation() as (details: { files?: string[] }) => Promise<unknown>;
-    run.mockImplementation(async (details: { files?: string[] }) => {
-      // The reader pauses while the page scanner is being injected.
-      if (details.files?.[0] === '/page-scanner.js') await fakeBrowser.storage.local.set({ settings: { paused: true } });
-      return original(details);
-    });
+    // The reader pauses while the page scanner is being injected.
+    changeSettingsWhileInjecting('/page-scanner.js', { paused: true });
     await looks.lookAt(tab);
     expect(injected.at(-1)).toEqual({ wake: true });
     // The background takes the scanner's text but decides nothing over it, as detect-page would refuse
@@ -335,7 +342,7 @@ describe('page looks', () => {
     const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
     expect(await looks.wakeWatcher(tab, 0, 'https://news.example/a#part-2')).toBe(true);
     expect(injected).toEqual([{ file: '/page-awake.js' }, { wake: false }]);
-    const wake = run.mock.calls.at(-1)![0].args[1] as { candidate: boolean; settings: { highlights: boolean }; annotated: boolean };
+    const wake = run.mock.calls.at(-1)![0].args[2][0] as { candidate: boolean; settings: { highlights: boolean }; annotated: boolean };
     expect(wake).toMatchObject({ candidate: false, annotated: true, settings: { highlights: false } });
     // Nothing changed meanwhile: nothing more is sent.
     expect(sendMessage).not.toHaveBeenCalled();
@@ -354,13 +361,8 @@ describe('page looks', () => {
   it('tells a woken watcher about settings that changed before it listened for changes', async () => {
     const looks = setup();
     const tab = await openTab('https://news.example/a');
-    const run = fakeBrowser.scripting.executeScript as unknown as ReturnType<typeof vi.fn>;
-    const original = run.getMockImplementation() as (details: { files?: string[] }) => Promise<unknown>;
-    run.mockImplementation(async (details: { files?: string[] }) => {
-      // The reader turns on discreet mode while the awake part is being injected.
-      if (details.files?.[0] === '/page-awake.js') await fakeBrowser.storage.local.set({ settings: { discreet: true } });
-      return original(details);
-    });
+    // The reader turns on discreet mode while the awake part is being injected.
+    changeSettingsWhileInjecting('/page-awake.js', { discreet: true });
     expect(await looks.wakeWatcher(tab, 0, 'https://news.example/a')).toBe(true);
     // Told with the settings as they are now (the storage change also tells every awake page by itself).
     const told = sendMessage.mock.calls.map((c) => c[1] as { name: string; body: { settings: { discreet: boolean } } });

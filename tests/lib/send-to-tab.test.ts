@@ -17,7 +17,7 @@ let shown: string;
 beforeEach(() => {
   fakeBrowser.reset();
   shown = 'doc-A';
-  run = vi.fn(async (details: Details) => [{ documentId: details.target.documentIds?.[0] === 'stale' ? shown : (details.target.documentIds?.[0] ?? shown), result: { ok: true, data: `took ${(details.args[1] as { name: string }).name}` } }]);
+  run = vi.fn(async (details: Details) => [{ documentId: details.target.documentIds?.[0] === 'stale' ? shown : (details.target.documentIds?.[0] ?? shown), result: { ok: true, data: `took ${((details.args[2] as unknown[])[0] as { name: string }).name}` } }]);
   (fakeBrowser.scripting as { executeScript: unknown }).executeScript = run;
 });
 
