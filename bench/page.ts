@@ -9,7 +9,9 @@
  *   page is decided (the background has findings for the tab: "nothing found" after the first look,
  *   or the scanner's report after its first paint), by the V8 sampling profiler: samples whose stack
  *   holds a frame of any of our scripts (page-watch.js, and page-scanner.js where it loads): script
- *   evaluation, the first look, waking, the scan, painting, the report; scan: the deciding scan
+ *   evaluation, the first look, waking, the scan, painting, the report; plus the compile of our
+ *   scripts (`v8.compile` trace events: the profiler files a script's compile under "(program)",
+ *   and until session 8 it went uncounted here, bench/profile.ts); scan: the deciding scan
  *   alone (the first look, or the scanner's first full scan: collect + detect + paint), timed in the
  *   isolated world, which page scripts cannot read;
  * - null ext: the same page's CPU for a null extension (a manifest content script that only reads
