@@ -22,6 +22,7 @@
  * tens of milliseconds.
  * */
 import { collectText, liveRangeFor, nodeIndex, rangeFor, UI_HOST_ATTRIBUTE, type TextIndex } from '@/lib/page/text-index';
+import { collapseWhitespace } from '@/lib/page/whitespace';
 import { Highlighter, highlightsSupported, type HighlightStyle } from '@/lib/page/highlighter';
 import type { Detection } from '@/lib/match/detector';
 import { FIRST_LOOK_MAX_CHARS, HUGE_MUTATION_COUNT, MAX_HIGHLIGHTS_PER_PAGE, MAX_MENTION_TEXT_CHARS, MAX_REPORTED_MENTIONS, MUTATION_BATCH_MS } from '@/lib/limits';
@@ -116,7 +117,9 @@ export function rescanRoot(node: Node): Element | ShadowRoot | 'page' | null {
  */
 export function collectPageText(root: Element | ShadowRoot): TextIndex {
   let index = collectText(root, WITHOUT_FRAMES);
-  const frames = root.nodeType === ELEMENT_NODE && /^i?frame$/.test((root as Element).localName) ? [root as Element] : [...root.querySelectorAll('iframe, frame')];
+  const name = root.nodeType === ELEMENT_NODE ? (root as Element).localName : '';
+  // Compared as strings: a first regular expression costs a fresh world more than this whole check.
+  const frames = name === 'iframe' || name === 'frame' ? [root as Element] : [...root.querySelectorAll('iframe, frame')];
   for (const frame of frames) {
     if (!readsFrame(frame)) continue;
     const sub = collectText(frame, WITH_FRAMES);
@@ -643,7 +646,8 @@ export class PageSession {
       if (m.kind === 'station' && stations.length === 1) stationIds.add(stations[0]!);
     }
     return {
-      url: location.href.slice(0, 8192),
+      // The document's URL is location.href; the document is bound already, Location is not.
+      url: this.doc.URL.slice(0, 8192),
       title: this.doc.title.slice(0, 500),
       onTopic: d?.page.onTopic ?? false,
       score: d?.page.score ?? 0,
@@ -653,7 +657,7 @@ export class PageSession {
       claimIds: [...claimIds].slice(0, 500),
       mentions: this.mentions.slice(0, MAX_REPORTED_MENTIONS).map((m, index) => ({
         index,
-        text: m.text.replace(/\s+/g, ' ').slice(0, MAX_MENTION_TEXT_CHARS),
+        text: collapseWhitespace(m.text).slice(0, MAX_MENTION_TEXT_CHARS),
         kind: m.kind,
         refs: m.refs.slice(0, 50),
       })),

@@ -42,12 +42,25 @@ export function highlightsSupported(): boolean {
   return typeof CSS !== 'undefined' && 'highlights' in CSS && typeof Highlight !== 'undefined';
 }
 
+/**
+ * The channels of a computed colour as the browser serialises it, `rgb(r, g, b)` or
+ * `rgba(r, g, b, a)`; null for any other form. Read by hand: the first regular expression in the
+ * scanner's fresh world costs more to compile than the page's text takes to walk on small pages.
+ */
+export function parseComputedRgb(color: string): { r: number; g: number; b: number; a: number } | null {
+  const open = color.indexOf('(');
+  const head = open < 0 ? '' : color.slice(0, open);
+  if ((head !== 'rgb' && head !== 'rgba') || !color.endsWith(')')) return null;
+  const parts = color.slice(open + 1, -1).split(',');
+  if (parts.length !== 3 && parts.length !== 4) return null;
+  const [r, g, b, a = 1] = parts.map((p) => (p.trim() === '' ? NaN : Number(p)));
+  return [r, g, b, a].every((n) => Number.isFinite(n)) ? { r: r!, g: g!, b: b!, a } : null;
+}
+
 function isDarkPage(doc: Document): boolean {
-  const bg = getComputedStyle(doc.body ?? doc.documentElement).backgroundColor;
-  const m = /rgba?\((\d+),\s*(\d+),\s*(\d+)(?:,\s*([\d.]+))?/.exec(bg);
-  if (!m || (m[4] !== undefined && Number(m[4]) === 0)) return doc.defaultView?.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
-  const [r, g, b] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 110;
+  const rgb = parseComputedRgb(getComputedStyle(doc.body ?? doc.documentElement).backgroundColor);
+  if (!rgb || rgb.a === 0) return doc.defaultView?.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+  return 0.2126 * rgb.r + 0.7152 * rgb.g + 0.0722 * rgb.b < 110;
 }
 
 type HighlightWindow = Window & { CSS: typeof CSS; Highlight: typeof Highlight };
