@@ -403,7 +403,7 @@ export class PageSession {
   /** Documents whose click and keyboard listeners are set (the page, frames with mentions). */
   private readonly armed = new WeakSet<Document>();
   private uiPromise: Promise<UiApi | null> | null = null;
-  private lastUrl = location.href;
+  private lastUrl: string;
   /** Whether the badge shows something from this session (cleared on destroy). */
   private reportedSomething = false;
   /** Claim statuses of the records in the current decision (for highlight styles), from the background. */
@@ -423,6 +423,8 @@ export class PageSession {
     private pulled: PulledDecision | null = null,
   ) {
     this.highlightsOn = settings.highlights;
+    // The document's URL is location.href; the document is bound already, Location is not.
+    this.lastUrl = doc.URL;
     this.observer = new MutationObserver((records) => this.onMutations(records));
     if (signal.aborted) this.life.abort();
     else signal.addEventListener('abort', () => this.destroy(), { once: true, signal: this.life.signal });
