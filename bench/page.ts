@@ -59,6 +59,7 @@ import { chromiumPath, EXTENSION_DIR, launchWithExtension, ROOT, serveStatic, ta
 import { IsolatedWorld } from '../tests/e2e/isolated-world';
 import type { ScanStats } from '../lib/page/scan-stats';
 import { profiledVisit } from './profile';
+import { firstWorldFloor, floor } from './floor';
 import { loadDatasetFromDir } from '../lib/dataset/load-node';
 import { CONTENT_SCRIPT_GZIP_BUDGET_BYTES } from '../lib/limits';
 
@@ -197,31 +198,6 @@ const median = (xs: number[]): number => {
 
 // --- in-page measurements -------------------------------------------------------------------
 
-/** A bare TreeWalker pass over every text node (reading .data), in a fresh isolated world: cold, then warm. */
-async function floor(page: Page): Promise<{ coldMs: number; warmMs: number; textNodes: number }> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { frameTree } = (await cdp.send('Page.getFrameTree')) as { frameTree: { frame: { id: string } } };
-    const { executionContextId } = (await cdp.send('Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName: 'stationwatch-bench-floor' })) as { executionContextId: number };
-    const expression = `(() => {
-      const pass = () => {
-        const t0 = performance.now();
-        const w = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
-        let n = 0, len = 0;
-        for (let node = w.nextNode(); node !== null; node = w.nextNode()) { len += node.data.length; n++; }
-        return { ms: performance.now() - t0, n, len };
-      };
-      const cold = pass();
-      const warm = [pass(), pass(), pass(), pass(), pass()].map((r) => r.ms).sort((a, b) => a - b);
-      return { coldMs: cold.ms, warmMs: warm[2], textNodes: cold.n };
-    })()`;
-    const { result } = (await cdp.send('Runtime.evaluate', { expression, contextId: executionContextId, returnByValue: true })) as { result: { value: { coldMs: number; warmMs: number; textNodes: number } } };
-    return result.value;
-  } finally {
-    await cdp.detach();
-  }
-}
-
 /**
  * The page's own work: a deterministic burst of DOM mutations around its text, timed in the page:
  * spans inserted into its blocks, some edited, then all taken out again, so every round starts from
@@ -340,19 +316,6 @@ function step(name: string): void {
   stepAt = Date.now();
 }
 
-/** The floor of `url` in the first isolated world of a fresh load in the Chromium without the extension. */
-async function firstWorldFloor(bare: Browser, url: string): Promise<number> {
-  const plain = await bare.newPage({ viewport: { width: 1280, height: 900 } });
-  try {
-    await plain.route((u) => u.hostname !== '127.0.0.1', (route) => route.abort());
-    await plain.goto(url, { waitUntil: 'load', timeout: 30_000 });
-    await plain.waitForTimeout(SETTLE_QUIET_MS);
-    return (await floor(plain)).coldMs;
-  } finally {
-    await plain.close();
-  }
-}
-
 /**
  * With --loads N, the load with the extension and the first-world floor are taken N times (fresh
  * pages): single loads of a small page vary by 2× and more on this machine. The rest of the
@@ -370,7 +333,7 @@ async function repeatedLoads(ext: ExtensionBrowser, bare: Browser, url: string, 
     }
     out.work.push(cpu.totalMs);
     out.longest.push(cpu.longestMs);
-    out.floors.push(await firstWorldFloor(bare, url));
+    out.floors.push(await firstWorldFloor(bare, url, SETTLE_QUIET_MS));
   }
   return out;
 }
