@@ -17,21 +17,18 @@
  * the median work ÷ floor: how much of the targets of the issue "On the page" (≤ 2 on pages without
  * the story, ≤ 8 on pages with it) any script that reads the page has spent before it does anything else.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
 import { chromiumPath, launchWithExtension, serveStatic, type ExtensionBrowser } from '../tests/e2e/harness';
-import type { IsolatedWorld } from '../tests/e2e/isolated-world';
-import type { ScanStats } from '../lib/page/scan-stats';
-import { profiledVisit } from './profile';
 import { firstWorldFloor } from './floor';
+import { STAND_IN_DONE, standInCpu, writeStandIn } from './stand-in';
 
 const USAGE = 'usage: npm run bench:page-bound -- DIR [--limit N]';
 /** The page settles this long before its floor is taken (as bench/page.ts waits). */
 const SETTLE_MS = 800;
 
-/** Each stand-in's script; every one ends by saying it is done, as the bench's null extension does. */
+/** Each stand-in's script (each then says it is done, as bench/page.ts's null extension does). */
 const VARIANTS: Record<string, string> = {
   empty: '',
   innerText: 'globalThis.__read = (document.body ?? document.documentElement).innerText.length;',
@@ -43,39 +40,6 @@ const VARIANTS: Record<string, string> = {
   globalThis.__read = n;
 }`,
 };
-const DONE = 'globalThis.__stationwatchStats = { scriptStartMs: 0, firstScanDoneMs: performance.now(), scanCount: 1, scans: [] };';
-
-function standIn(script: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stationwatch-bench-bound-'));
-  const manifest = {
-    manifest_version: 3,
-    name: 'Stationwatch bench stand-in',
-    version: '1.0.0',
-    background: { service_worker: 'background.js' },
-    content_scripts: [{ matches: ['http://*/*'], js: ['content.js'], run_at: 'document_idle' }],
-  };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  writeFileSync(join(dir, 'background.js'), '');
-  writeFileSync(join(dir, 'content.js'), `${script}\n${DONE}\n`);
-  return dir;
-}
-
-async function standInCpu(ext: ExtensionBrowser, url: string): Promise<number> {
-  const done = async (_page: Page, world: IsolatedWorld): Promise<ScanStats> => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const stats = await world.stats().catch(() => null);
-      if (stats && stats.firstScanDoneMs >= 0) return stats;
-      if (Date.now() > deadline) throw new Error('the stand-in did not finish');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  const visit = await profiledVisit(ext, url, done);
-  await visit.world.detach();
-  await visit.page.close();
-  return visit.cpu.totalMs;
-}
-
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -97,7 +61,7 @@ async function main(): Promise<void> {
   const bare = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'] });
   const exts = new Map<string, ExtensionBrowser>();
   for (const [name, script] of Object.entries(VARIANTS)) {
-    const ext = await launchWithExtension(standIn(script));
+    const ext = await launchWithExtension(writeStandIn(`Stationwatch bench stand-in: ${name}`, `${script}\n${STAND_IN_DONE}\n`));
     // Offline: whatever a saved page asks of other hosts fails fast instead of hanging.
     await ext.context.route((u) => u.protocol.startsWith('http') && u.hostname !== '127.0.0.1', (route) => route.abort());
     exts.set(name, ext);

@@ -60,6 +60,7 @@ import { IsolatedWorld } from '../tests/e2e/isolated-world';
 import type { ScanStats } from '../lib/page/scan-stats';
 import { profiledVisit } from './profile';
 import { firstWorldFloor, floor } from './floor';
+import { STAND_IN_DONE, standInCpu, writeStandIn } from './stand-in';
 import { loadDatasetFromDir } from '../lib/dataset/load-node';
 import { CONTENT_SCRIPT_GZIP_BUDGET_BYTES } from '../lib/limits';
 
@@ -352,7 +353,7 @@ async function measure(ext: ExtensionBrowser, nullExt: ExtensionBrowser, bare: B
     await settle(world);
     step('settle');
     const backgroundMs = (await backgroundLooks(ext)) - bgBefore;
-    const nullMs = await nullExtensionCpu(nullExt, url);
+    const nullMs = await standInCpu(nullExt, url);
     const fl = await floor(page);
     const heapExt = await heapUsed(page);
     const findings = await findingsOf(ext, page);
@@ -492,42 +493,10 @@ function summary(label: string, rows: PageResult[], ratioTarget: number | null):
  * (the background runs it, and it reads no settings).
  */
 const NULL_CONTENT_SCRIPT = `chrome.storage.local.get('settings').then(() => {
-  globalThis.__stationwatchStats = { scriptStartMs: 0, firstScanDoneMs: performance.now(), scanCount: 1, scans: [] };
+  ${STAND_IN_DONE}
 });`;
 
-function writeNullExtension(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stationwatch-bench-null-'));
-  const manifest = {
-    manifest_version: 3,
-    name: 'null content script',
-    version: '1.0',
-    permissions: ['storage'],
-    background: { service_worker: 'background.js' },
-    content_scripts: [{ matches: ['http://*/*'], js: ['null.js'], run_at: 'document_idle' }],
-  };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  writeFileSync(join(dir, 'background.js'), '');
-  writeFileSync(join(dir, 'null.js'), NULL_CONTENT_SCRIPT);
-  return dir;
-}
-
-/** CPU the null extension's content script costs on `url` (same profile rules as ours). */
-async function nullExtensionCpu(ext: ExtensionBrowser, url: string): Promise<number> {
-  // The null extension has no background: its script says when it is done.
-  const done = async (_page: Page, world: IsolatedWorld): Promise<ScanStats> => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const stats = await world.stats().catch(() => null);
-      if (stats && stats.firstScanDoneMs >= 0) return stats;
-      if (Date.now() > deadline) throw new Error('the null extension did not finish');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  const visit = await profiledVisit(ext, url, done);
-  await visit.world.detach();
-  await visit.page.close();
-  return visit.cpu.totalMs;
-}
+const writeNullExtension = () => writeStandIn('null content script', NULL_CONTENT_SCRIPT, ['storage']);
 
 /** The extension browser, relaunched when a page takes it down (a crash must not end the run). */
 class ExtensionHost {
