@@ -77,7 +77,7 @@ export function extensionCpu(profile: Profile, scriptPrefix: string, compiles: r
   let pendingGc = 0;
   // Samples taken while one of our scripts compiled are "(program)" to the profiler: ours in the
   // stretch (their time is already in the total, from the trace).
-  const starts = profile.timeDeltas.reduce<number[]>((acc, d, i) => (acc.push((acc[i - 1] ?? (profile as { startTime?: number }).startTime ?? 0) + d), acc), []);
+  const starts = profile.timeDeltas.reduce<number[]>((acc, d, i) => (acc.push((acc[i - 1] ?? profile.startTime ?? 0) + d), acc), []);
   const compiling = (i: number) => compiles.some((c) => starts[i]! >= c.startUs && starts[i]! <= c.startUs + c.durUs);
   // Sample i covers the time up to the next sample; GC between two of our samples is ours too.
   for (let i = 0; i < profile.samples.length; i++) {
