@@ -22,6 +22,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { chromiumPath, launchWithExtension, serveStatic, type ExtensionBrowser } from '../tests/e2e/harness';
 import { firstWorldFloor } from './floor';
+import { median } from './median';
 import { STAND_IN_DONE, standInCpu, writeStandIn } from './stand-in';
 
 const USAGE = 'usage: npm run bench:page-bound -- DIR [--limit N]';
@@ -39,11 +40,6 @@ const VARIANTS: Record<string, string> = {
   for (let i = 0; i < hosts.snapshotLength; i++) { const s = hosts.snapshotItem(i).shadowRoot; if (s) for (const c of s.children) n += c.innerText?.length ?? 0; }
   globalThis.__read = n;
 }`,
-};
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
 async function main(): Promise<void> {

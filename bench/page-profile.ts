@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { EXTENSION_DIR, launchWithExtension, serveStatic, waitForDataset, waitForDecision, type ExtensionBrowser } from '../tests/e2e/harness';
 import { profiledVisit } from './profile';
+import { median } from './median';
 
 const USAGE = 'usage: npm run bench:page-profile -- (DIR | PAGE.html …) [--baseline EXTENSION_DIR] [--rounds N] [--limit N] [--top N]';
 
@@ -88,11 +89,6 @@ async function profilePage(build: Build, url: string): Promise<number> {
   return cpu.totalMs;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function report(build: Build, top: number): string[] {
   const n = build.totals.length;

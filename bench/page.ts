@@ -60,6 +60,7 @@ import { IsolatedWorld } from '../tests/e2e/isolated-world';
 import type { ScanStats } from '../lib/page/scan-stats';
 import { profiledVisit } from './profile';
 import { firstWorldFloor, floor } from './floor';
+import { median } from './median';
 import { STAND_IN_DONE, standInCpu, writeStandIn } from './stand-in';
 import { loadDatasetFromDir } from '../lib/dataset/load-node';
 import { CONTENT_SCRIPT_GZIP_BUDGET_BYTES } from '../lib/limits';
@@ -190,12 +191,6 @@ function htmlFiles(dir: string): string[] {
   return out;
 }
 
-const median = (xs: number[]): number => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 // --- in-page measurements -------------------------------------------------------------------
 
